@@ -1,0 +1,50 @@
+# vltgw — one Makefile for a fresh machine: `make run` and `make test` install
+# what is missing (Debian packages) and need nothing else.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin
+DEB_PACKAGES := redis-server protobuf-compiler tshark lldpd libyang2-tools supervisor debhelper iproute2
+# `make test` runs gofmt, vet, the stale-proto check, YANG validation and the race tests.
+TEST_TIMEOUT ?= 15m
+FUZZTIME ?= 5m
+
+.PHONY: all deps build test run bench fuzz proto proto-check fmt-check vet yang-check clean
+
+all: build
+
+deps:
+	@./scripts/deps.sh $(DEB_PACKAGES)
+
+build:
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+proto:
+	./scripts/genproto.sh
+
+proto-check:
+	@./scripts/genproto.sh --check
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '\.pb\.go$$') 2>/dev/null); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+yang-check:
+	@./scripts/yang-check.sh
+
+test: deps fmt-check vet proto-check yang-check
+	$(GO) test -race -timeout $(TEST_TIMEOUT) ./...
+
+run: deps build
+	./scripts/run.sh
+
+bench: deps build
+	./scripts/bench.sh
+
+fuzz:
+	./scripts/fuzz.sh $(FUZZTIME)
+
+clean:
+	rm -rf $(BIN)
