@@ -339,12 +339,14 @@ func (s *Syncd) translateOps(b *batch) (*halv1.WriteRequest, []pendingOp) {
 }
 
 func (s *Syncd) toRID(p pendingOp) (*halv1.Op, error) {
-	key, err := mapKey(p.key, s.ids.rid)
-	if err != nil {
-		return nil, err
-	}
+	var key *halv1.ObjectKey
 	if p.kind == halv1.Op_KIND_CREATE && p.vid != 0 {
-		key = &halv1.ObjectKey{Type: key.GetType()} // the platform allocates the id
+		key = &halv1.ObjectKey{Type: p.key.GetType()} // the platform allocates the id
+	} else {
+		var err error
+		if key, err = mapKey(p.key, s.ids.rid); err != nil {
+			return nil, err
+		}
 	}
 	attrs := p.attr
 	copied := false

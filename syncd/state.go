@@ -13,7 +13,7 @@ const (
 	keyVIDToRID     = "VIDTORID"
 	keyRIDToVID     = "RIDTOVID"
 	keyVIDCounter   = "VIDCOUNTER"
-	keyColdVIDs     = "COLDVIDS"     // VID → role of objects discovered on the platform
+	keyColdVIDs     = "COLDVIDS"      // VID → role of objects discovered on the platform
 	keySyncdSession = "SYNCD_SESSION" // field session_id: the platform session ASIC_DB describes
 )
 

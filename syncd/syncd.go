@@ -63,7 +63,7 @@ type Syncd struct {
 	switchVID uint64
 	replaying bool                        // inside platformRestarted
 	ridTypes  map[uint64]halv1.ObjectType // types of platform objects seen in List
-	session   string // platform session ASIC_DB describes
+	session   string                      // platform session ASIC_DB describes
 
 	sessionCh chan struct{}
 	events    chan *halv1.Event
