@@ -34,6 +34,7 @@ type fakeHal struct {
 	myMacCap int
 	ops      map[halv1.Op_Kind]int
 	events   chan *halv1.Event
+	perType  map[halv1.ObjectType]int
 }
 
 func keyString(k *halv1.ObjectKey) string {
@@ -46,7 +47,7 @@ func keyString(k *halv1.ObjectKey) string {
 
 func newFakeHal(session string, base uint64) *fakeHal {
 	f := &fakeHal{session: session, next: base, objs: map[string]*fakeObj{}, myMacCap: 1 << 30,
-		ops: map[halv1.Op_Kind]int{}, events: make(chan *halv1.Event, 16)}
+		ops: map[halv1.Op_Kind]int{}, events: make(chan *halv1.Event, 16), perType: map[halv1.ObjectType]int{}}
 	oidAttr := func(id string, v uint64) *halv1.Attribute {
 		return &halv1.Attribute{Id: id, Value: &halv1.Attribute_Oid{Oid: v}}
 	}
@@ -91,6 +92,7 @@ func (f *fakeHal) add(t halv1.ObjectType, attrs ...*halv1.Attribute) uint64 {
 		o.attrs[a.GetId()] = a
 	}
 	f.objs[keyString(o.key)] = o
+	f.perType[t]++
 	return oid
 }
 
@@ -118,13 +120,7 @@ func (f *fakeHal) inUse(oid uint64) bool {
 }
 
 func (f *fakeHal) count(t halv1.ObjectType) int {
-	n := 0
-	for _, o := range f.objs {
-		if o.key.GetType() == t {
-			n++
-		}
-	}
-	return n
+	return f.perType[t]
 }
 
 func (f *fakeHal) Hello(context.Context, *halv1.HelloRequest) (*halv1.HelloResponse, error) {
@@ -175,6 +171,7 @@ func (f *fakeHal) apply(op *halv1.Op) *halv1.Result {
 				o.attrs[a.GetId()] = a
 			}
 			f.objs[keyString(k)] = o
+			f.perType[k.GetType()]++
 			return &halv1.Result{}
 		}
 		return &halv1.Result{Oid: f.add(k.GetType(), op.GetAttrs()...)}
@@ -187,6 +184,7 @@ func (f *fakeHal) apply(op *halv1.Op) *halv1.Result {
 			return fail(halv1.Status_STATUS_OBJECT_IN_USE, "object in use")
 		}
 		delete(f.objs, keyString(k))
+		f.perType[k.GetType()]--
 	case halv1.Op_KIND_SET:
 		o, ok := f.objs[keyString(k)]
 		if !ok {
@@ -283,7 +281,7 @@ func (f *fakeHal) opCount(k halv1.Op_Kind) int {
 }
 
 // serveFake serves f on sock until the returned stop is called.
-func serveFake(t *testing.T, sock string, f *fakeHal) (stop func()) {
+func serveFake(t testing.TB, sock string, f *fakeHal) (stop func()) {
 	t.Helper()
 	lis, err := net.Listen("unix", sock)
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 
 // startRedis runs a private redis-server on a unix socket (swss/redistest
 // had not landed).
-func startRedis(t *testing.T) string {
+func startRedis(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "redis.sock")
@@ -44,7 +44,7 @@ func startRedis(t *testing.T) string {
 }
 
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	redis    string
 	halSock  string
 	asic     *redis.Client
@@ -55,7 +55,7 @@ type env struct {
 	done     chan error
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{t: t, redis: startRedis(t), halSock: filepath.Join(t.TempDir(), "hal.sock")}
 	e.asic = redis.NewClient(&redis.Options{Network: "unix", Addr: e.redis, DB: 1})
@@ -76,7 +76,7 @@ func (e *env) startSyncd() {
 		Responder: NewRedisProducer(e.asic, 1, GetResponseTable),
 		Notifier:  NewRedisNotifier(e.asic, NotificationsCh),
 		HAL:       halclient.Options{Address: e.halSock, Backoff: halclient.Backoff{Initial: 5 * time.Millisecond, Max: 50 * time.Millisecond}},
-		Logger:    zerolog.New(zerolog.NewTestWriter(e.t)).Level(zerolog.InfoLevel),
+		Logger:    zerolog.New(zerolog.NewTestWriter(e.t)).Level(e.logLevel()),
 		OnReady:   func() { close(ready) },
 	})
 	if err != nil {
@@ -177,4 +177,11 @@ func myMacAttrs(i int, vlan int) string {
 func twoHex(i int) string {
 	const h = "0123456789ABCDEF"
 	return string([]byte{h[i>>4&15], h[i&15]})
+}
+
+func (e *env) logLevel() zerolog.Level {
+	if _, isBench := e.t.(*testing.B); isBench {
+		return zerolog.WarnLevel
+	}
+	return zerolog.InfoLevel
 }
