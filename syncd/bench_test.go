@@ -80,4 +80,3 @@ func BenchmarkBulkCreateMyMac(b *testing.B) {
 	b.ReportMetric(syncdRate/rawRate, "ratio")
 	b.ReportMetric(0, "ns/op")
 }
-

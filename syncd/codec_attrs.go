@@ -103,12 +103,21 @@ func attrPrefix(t halv1.ObjectType) string {
 	return "SAI_" + strings.TrimPrefix(t.String(), "OBJECT_TYPE_") + "_ATTR_"
 }
 
-func lookupAttr(t halv1.ObjectType, name string) (attrMeta, bool) {
-	short, ok := strings.CutPrefix(name, attrPrefix(t))
-	if !ok {
-		return attrMeta{}, false
+// attrByName indexes attrTable by full attribute name, per type.
+var attrByName = func() map[halv1.ObjectType]map[string]attrMeta {
+	out := make(map[halv1.ObjectType]map[string]attrMeta, len(attrTable))
+	for t, attrs := range attrTable {
+		m := make(map[string]attrMeta, len(attrs))
+		for short, meta := range attrs {
+			m[attrPrefix(t)+short] = meta
+		}
+		out[t] = m
 	}
-	m, ok := attrTable[t][short]
+	return out
+}()
+
+func lookupAttr(t halv1.ObjectType, name string) (attrMeta, bool) {
+	m, ok := attrByName[t][name]
 	return m, ok
 }
 

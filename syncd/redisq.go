@@ -86,8 +86,8 @@ func (q *RedisQueue) popNow(ctx context.Context) ([]Item, error) {
 }
 
 func decodeFields(s string) ([]FV, error) {
-	var arr []string
-	if err := json.Unmarshal([]byte(s), &arr); err != nil {
+	arr, err := decodeStringArray(s)
+	if err != nil {
 		return nil, err
 	}
 	if len(arr)%2 != 0 {
