@@ -242,7 +242,6 @@ func (s *Syncd) applyView(ctx context.Context) (halv1.Status, error) {
 	matched := make(map[*vobj]bool)
 	final := make(map[string]*vobj) // ASIC_DB after apply, by name
 	var creates, sets []object
-	var createObjs []*vobj
 	for _, o := range tmp {
 		if o.setOnly || (o.vid != 0 && s.cold[o.vid] != "") {
 			c := curByName[o.name()]
@@ -282,7 +281,6 @@ func (s *Syncd) applyView(ctx context.Context) (halv1.Status, error) {
 					}
 					sets = append(sets, object{typeName: o.typeName, id: o.id, attrs: []FV{a}})
 				}
-				s.renameEntry(c, o)
 				final[o.name()] = o
 				continue
 			}
@@ -304,7 +302,6 @@ func (s *Syncd) applyView(ctx context.Context) (halv1.Status, error) {
 			}
 		}
 		creates = append(creates, object{typeName: o.typeName, id: o.id, attrs: o.attrs})
-		createObjs = append(createObjs, o)
 	}
 	var removes []object
 	for i := len(cur) - 1; i >= 0; i-- {
@@ -353,13 +350,8 @@ func (s *Syncd) applyView(ctx context.Context) (halv1.Status, error) {
 			}
 		}
 	}
-	_ = createObjs
 	return st, s.rewriteASICView(ctx, cur, final)
 }
-
-// renameEntry is a no-op hook: entries are keyed by content, so a matched
-// entry's new key (in temp VIDs) simply replaces the old one in ASIC_DB.
-func (s *Syncd) renameEntry(_, _ *vobj) {}
 
 // translateFV resolves the object ids inside attribute strings through
 // resolve; ok is false when one does not resolve.
