@@ -395,7 +395,10 @@ func (s *Syncd) applyResult(b *batch, p pendingOp, res *halv1.Result) {
 			if rid, ok := s.ids.delVID(p.vid); ok {
 				s.state.mapDel(p.vid, rid)
 			}
-			delete(s.cold, p.vid)
+			if _, wasCold := s.cold[p.vid]; wasCold {
+				delete(s.cold, p.vid)
+				s.state.asicPipe.HDel(context.Background(), keyColdVIDs, formatOID(p.vid))
+			}
 		}
 		if b.mode == modeNormal {
 			s.state.remove(p.obj.typeName, p.obj.id)
