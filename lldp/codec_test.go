@@ -247,3 +247,22 @@ func TestEncodeRejects(t *testing.T) {
 		}
 	}
 }
+
+// lldpdFrame is an LLDPDU captured from lldpd 1.0.16 configured with
+// `configure lldp custom-tlv oui 00,01,e8 subtype 1 oui-info <C, D>`:
+// Port ID subtype MAC, System Description, capabilities, management
+// address, Port Description and 802.3 TLVs around our TLV.
+const lldpdFrame = `0180c200000e5a986865297788cc0207045a98686529770407035a9868652977060200780a02766d0c5544656269616e20474e552f4c696e75782031322028626f6f6b776f726d29204c696e757820362e31382e34342d66632d7635303920233120534d5020505245454d50545f44594e414d4943204030207838365f36340e04009c008010181102fe80000000000000589868fffe65297702000000020008036c7431fe0900120f030100000000fe0900120f010080000036fe100001e8010001e800000c0001e800000d0000`
+
+func TestDecodeLLDPDFrame(t *testing.T) {
+	p, err := Decode(unhex(t, lldpdFrame))
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	lldpdMAC := mustMAC("5a:98:68:65:29:77")
+	want := PDU{Src: lldpdMAC, ChassisID: ChassisMAC(lldpdMAC), PortID: PortID{PortSubtypeMAC, string(lldpdMAC[:])},
+		TTL: 120, SystemName: "vm", MACs: []MAC{macC, macD}}
+	if !reflect.DeepEqual(p, want) {
+		t.Errorf("got %+v\nwant %+v", p, want)
+	}
+}
