@@ -25,20 +25,20 @@ import (
 //     <MACs>` (the lldpd transport for real SONiC boxes) sends an LLDPDU our
 //     strict decoder accepts with those MACs.
 //
-// It needs root and network namespaces; where those are missing it skips
-// (this is an extra, not an acceptance item). A missing lldpd is treated like
-// a missing tshark (`make deps` installs both).
+// It needs root and network namespaces. CI runs as root, so there (CI=true)
+// a missing privilege is a failure; elsewhere it skips with the reason. A
+// missing lldpd is treated like a missing tshark (`make deps` installs both).
 func TestLLDPDInterop(t *testing.T) {
 	if testing.Short() {
 		t.Skip("lldpd interop starts a daemon; skipped in -short")
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("lldpd interop needs root for a network namespace")
+		skipOutsideCI(t, "lldpd interop needs root for a network namespace")
 	}
 	lldpd, lldpcli, ip := needTool(t, "lldpd"), needTool(t, "lldpcli"), needTool(t, "ip")
 	ns := fmt.Sprintf("vltgw-lldp-%d", os.Getpid())
 	if out, err := exec.Command(ip, "netns", "add", ns).CombinedOutput(); err != nil {
-		t.Skipf("cannot create a network namespace here: %v: %s", err, out)
+		skipOutsideCI(t, fmt.Sprintf("cannot create a network namespace here: %v: %s", err, out))
 	}
 	t.Cleanup(func() { _ = exec.Command(ip, "netns", "del", ns).Run() })
 	inNS := func(args ...string) *exec.Cmd {
@@ -269,4 +269,14 @@ func packetSocket(iface string) (int, error) {
 		return -1, fmt.Errorf("bind to %s: %w", iface, err)
 	}
 	return fd, nil
+}
+
+// skipOutsideCI skips with reason on a developer machine but fails under
+// CI=true, where the test's prerequisites are part of the contract.
+func skipOutsideCI(t *testing.T, reason string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal(reason + " (CI=true: this must run in CI)")
+	}
+	t.Skip(reason)
 }
