@@ -46,10 +46,10 @@ func TestRestartRewritesNothingThatIsRight(t *testing.T) {
 func TestRestartKeepsIncumbent(t *testing.T) {
 	// Before the restart Vlan20 held 10.1.0.1; Vlan10 (lower key) also asks for it.
 	existing := map[AppKey]Fields{
-		{AppVlanTable, "Vlan10"}: {"admin_status": "up", "mtu": "9100"},
-		{AppVlanTable, "Vlan20"}: {"admin_status": "up", "mtu": "9100"},
-		{AppIntfTable, "Vlan10"}: {"NULL": "NULL"},
-		{AppIntfTable, "Vlan20"}: {"NULL": "NULL"},
+		{AppVlanTable, "Vlan10"}:             {"admin_status": "up", "mtu": "9100"},
+		{AppVlanTable, "Vlan20"}:             {"admin_status": "up", "mtu": "9100"},
+		{AppIntfTable, "Vlan10"}:             {"NULL": "NULL"},
+		{AppIntfTable, "Vlan20"}:             {"NULL": "NULL"},
 		{AppIntfTable, "Vlan20:10.1.0.1/24"}: {"scope": "global", "family": "IPv4"},
 	}
 	e, _ := NewEngine(DefaultFamilies()...)
