@@ -1,0 +1,31 @@
+// Command vltgw is the operator CLI of a vltgw switch (SONiC-like):
+//
+//	vltgw [--db-config file] [--socket path] [-o text|json] <command> [args]
+//
+// Commands are registered in package cli; other packages add theirs here.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/vltgw/vltgw/cli"
+)
+
+func main() {
+	app := cli.New("vltgw")
+	// Add other command sets here (show vlt …, config vlt …, lab …).
+	for _, register := range []func(*cli.App) error{cli.Builtin} {
+		if err := register(app); err != nil {
+			fmt.Fprintln(os.Stderr, "vltgw:", err)
+			os.Exit(1)
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := app.Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
