@@ -42,8 +42,9 @@ type DaemonConfig struct {
 	Logger zerolog.Logger
 	// Families default to DefaultFamilies().
 	Families []Family
-	// ExtraTables are subscribed and kept in the snapshot without a family
-	// (e.g. tables a plugged-in translator reads).
+	// Translators are whole-table families (e.g. the VLT tables).
+	Translators []Translator
+	// ExtraTables are subscribed and kept in the snapshot without a family.
 	ExtraTables []string
 	// MaxBurst caps the events applied as one plan (default 16384).
 	MaxBurst int
@@ -71,7 +72,7 @@ func NewDaemon(cfg DaemonConfig) (*Daemon, error) {
 	if cfg.MaxBurst <= 0 {
 		cfg.MaxBurst = 16384
 	}
-	eng, err := NewEngine(cfg.Families...)
+	eng, err := NewEngineWith(cfg.Families, cfg.Translators)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +83,7 @@ func NewDaemon(cfg DaemonConfig) (*Daemon, error) {
 // applies CONFIG_DB changes until ctx ends (returning nil) or the source
 // fails.
 func (d *Daemon) Run(ctx context.Context) error {
-	tables := append(d.eng.Tables(), d.cfg.ExtraTables...)
+	tables := append(d.eng.Subscriptions(), d.cfg.ExtraTables...)
 	initial, err := d.cfg.Source.Start(ctx, tables)
 	if err != nil {
 		return fmt.Errorf("cfgmgr: subscribe to CONFIG_DB: %w", err)

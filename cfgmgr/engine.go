@@ -33,10 +33,14 @@ type Engine struct {
 	evals   map[TableKey]int
 	work    *worklist
 	plan    *Plan
+	trans   []*translatorState
 }
 
 // NewEngine returns an engine for the families, in evaluation order.
-func NewEngine(fams ...Family) (*Engine, error) {
+func NewEngine(fams ...Family) (*Engine, error) { return NewEngineWith(fams, nil) }
+
+// NewEngineWith returns an engine for families and whole-table translators.
+func NewEngineWith(fams []Family, trans []Translator) (*Engine, error) {
 	e := &Engine{
 		fams:    fams,
 		famOf:   map[string]Family{},
@@ -59,12 +63,30 @@ func NewEngine(fams ...Family) (*Engine, error) {
 		}
 		ix = append(ix, f.Indexers()...)
 	}
+	apps := map[string]bool{}
+	for _, t := range e.AppTables() {
+		apps[t] = true
+	}
+	for _, t := range trans {
+		for _, tbl := range t.Tables() {
+			if _, dup := e.famOf[tbl]; dup {
+				return nil, fmt.Errorf("cfgmgr: table %s has a family and a translator", tbl)
+			}
+		}
+		for _, tbl := range t.AppTables() {
+			if apps[tbl] {
+				return nil, fmt.Errorf("cfgmgr: APP_DB table %s is written twice", tbl)
+			}
+			apps[tbl] = true
+		}
+		e.trans = append(e.trans, newTranslatorState(t))
+	}
 	e.snap = NewSnapshot(ix...)
 	e.view = NewView(e.snap, nil)
 	return e, nil
 }
 
-// Tables returns the CONFIG_DB tables the engine evaluates.
+// Tables returns the CONFIG_DB tables the families evaluate.
 func (e *Engine) Tables() []string {
 	var t []string
 	for _, f := range e.fams {
@@ -73,11 +95,34 @@ func (e *Engine) Tables() []string {
 	return t
 }
 
+// Subscriptions returns every CONFIG_DB table the engine needs, once.
+func (e *Engine) Subscriptions() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(ts []string) {
+		for _, t := range ts {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	add(e.Tables())
+	for _, ts := range e.trans {
+		add(ts.t.Tables())
+		add(ts.t.Reads())
+	}
+	return out
+}
+
 // AppTables returns the APP_DB tables the engine writes.
 func (e *Engine) AppTables() []string {
 	var t []string
 	for _, f := range e.fams {
 		t = append(t, f.AppTables()...)
+	}
+	for _, ts := range e.trans {
+		t = append(t, ts.t.AppTables()...)
 	}
 	return t
 }
@@ -110,7 +155,7 @@ func (e *Engine) Start(rows []Event, existing map[AppKey]Fields, errs map[TableK
 		e.seed(k, existing)
 	}
 	for k, r := range errs {
-		if _, ok := e.famOf[k.Table]; ok {
+		if e.ownsErrors(k.Table) {
 			e.rej[k] = r
 		}
 	}
@@ -118,9 +163,13 @@ func (e *Engine) Start(rows []Event, existing map[AppKey]Fields, errs map[TableK
 		e.work.add(k)
 	}
 	e.settle()
+	e.seedTranslators(existing)
+	e.runTranslators(true)
 	owned := map[string]bool{}
-	for _, t := range e.AppTables() {
-		owned[t] = true
+	for _, f := range e.fams {
+		for _, t := range f.AppTables() {
+			owned[t] = true
+		}
 	}
 	var orphans []AppKey
 	for k := range existing {
@@ -154,7 +203,21 @@ func (e *Engine) Apply(events []Event) *Plan {
 		e.change(ev)
 	}
 	e.settle()
+	e.runTranslators(false)
 	return e.end()
+}
+
+// ownsErrors reports whether the engine manages the errors of a table.
+func (e *Engine) ownsErrors(table string) bool {
+	if _, ok := e.famOf[table]; ok {
+		return true
+	}
+	for _, ts := range e.trans {
+		if ts.owns[table] {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *Engine) begin() {
@@ -220,6 +283,7 @@ func (e *Engine) change(ev Event) {
 	if !changed {
 		return
 	}
+	e.noteTranslators(k.Table)
 	if _, ok := e.famOf[k.Table]; ok {
 		e.work.add(k)
 	}
