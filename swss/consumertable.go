@@ -1,0 +1,111 @@
+package swss
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+)
+
+// consumerQueuePopScript takes up to ARGV[1] entries (three list items
+// each) from the tail of the queue atomically. Unlike swss-common's
+// consumer_table_pops.lua it never writes table rows: vltgw's consumers of
+// the queue (syncd, the GETRESPONSE reader) write state themselves, and
+// JSON parsing happens in Go so a malformed entry is skipped, not fatal.
+var consumerQueuePopScript = redis.NewScript(`
+local n = tonumber(ARGV[1]) * 3
+local items = redis.call('LRANGE', KEYS[1], -n, -1)
+redis.call('LTRIM', KEYS[1], 0, -n - 1)
+return items
+`)
+
+// ConsumerTable pops a ProducerTable queue in FIFO order.
+type ConsumerTable struct {
+	db       *DB
+	table    string
+	queue    string
+	batch    int
+	sub      *redis.PubSub
+	log      zerolog.Logger
+	pollTick time.Duration
+}
+
+// NewConsumerTable subscribes to the table channel; entries queued before
+// are returned by the first Pops.
+func NewConsumerTable(ctx context.Context, db *DB, table string, opts ...ConsumerOption) (*ConsumerTable, error) {
+	o := buildOptions(opts)
+	c := &ConsumerTable{
+		db: db, table: table, queue: table + "_KEY_VALUE_OP_QUEUE", batch: o.batch,
+		log: o.log.With().Str("table", table).Logger(), pollTick: o.poll,
+	}
+	c.sub = db.Client.Subscribe(ctx, db.channelName(table))
+	if _, err := c.sub.Receive(ctx); err != nil {
+		c.sub.Close()
+		return nil, fmt.Errorf("%s: subscribe: %w", table, err)
+	}
+	return c, nil
+}
+
+// Table returns the table name.
+func (c *ConsumerTable) Table() string { return c.table }
+
+// Close releases the subscription.
+func (c *ConsumerTable) Close() error { return c.sub.Close() }
+
+// Pops blocks until entries are queued (or ctx ends) and returns them in
+// FIFO order. Op is the queued op without its "S"/"D" prefix; a "D" entry
+// has no fields.
+func (c *ConsumerTable) Pops(ctx context.Context) ([]KeyOpFieldValues, error) {
+	ch := c.sub.Channel()
+	timer := time.NewTimer(c.pollTick)
+	defer timer.Stop()
+	for {
+		out, err := c.PopNow(ctx)
+		if err != nil || len(out) > 0 {
+			return out, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-ch:
+		case <-timer.C:
+			timer.Reset(c.pollTick)
+		}
+	}
+}
+
+// PopNow returns up to one batch of queued entries without waiting.
+func (c *ConsumerTable) PopNow(ctx context.Context) ([]KeyOpFieldValues, error) {
+	items, err := consumerQueuePopScript.Run(ctx, c.db.Client, []string{c.queue}, c.batch).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("%s: pop: %w", c.table, err)
+	}
+	if len(items)%3 != 0 { // cannot happen with our producers; keep what is whole
+		c.log.Error().Int("items", len(items)).Msg("queue length not a multiple of 3; trailing items dropped")
+		items = items[len(items)%3:]
+	}
+	out := make([]KeyOpFieldValues, 0, len(items)/3)
+	// The list holds [op, values, key] triples newest first; walk from the
+	// tail to keep FIFO order.
+	for i := len(items) - 1; i >= 2; i -= 3 {
+		key, values, op := items[i], items[i-1], items[i-2]
+		if op == "" {
+			c.log.Error().Str("key", key).Msg("queue entry with an empty op; skipped")
+			continue
+		}
+		prefix, name := op[0], op[1:]
+		var fields FieldValues
+		if prefix != 'D' {
+			f, err := DecodeFieldArray(values)
+			if err != nil {
+				c.log.Error().Str("key", key).Str("op", name).Err(err).Msg("queue entry with a malformed field array; skipped")
+				continue
+			}
+			fields = f
+		}
+		out = append(out, KeyOpFieldValues{Key: key, Op: name, Fields: fields})
+	}
+	return out, nil
+}
