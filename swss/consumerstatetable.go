@@ -22,22 +22,22 @@ local ret = {}
 local keys = redis.call('SPOP', KEYS[1], ARGV[1])
 for i = 1, #keys do
   local key = keys[i]
-  if redis.call('SREM', KEYS[3], key) == 1 then
-    redis.call('DEL', KEYS[2] .. key)
-  end
   local stage = ARGV[2] .. KEYS[2] .. key
   local t = redis.call('TYPE', stage).ok
   if t ~= 'hash' and t ~= 'none' then
+    redis.call('SREM', KEYS[3], key)
     table.insert(ret, {key, t})
-    goto continue
+  else
+    if redis.call('SREM', KEYS[3], key) == 1 then
+      redis.call('DEL', KEYS[2] .. key)
+    end
+    local fvs = redis.call('HGETALL', stage)
+    for j = 1, #fvs - 1, 2 do
+      redis.call('HSET', KEYS[2] .. key, fvs[j], fvs[j + 1])
+    end
+    redis.call('DEL', stage)
+    table.insert(ret, {key, fvs})
   end
-  local fvs = redis.call('HGETALL', stage)
-  for j = 1, #fvs - 1, 2 do
-    redis.call('HSET', KEYS[2] .. key, fvs[j], fvs[j + 1])
-  end
-  redis.call('DEL', stage)
-  table.insert(ret, {key, fvs})
-  ::continue::
 end
 return ret
 `)

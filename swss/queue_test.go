@@ -1,0 +1,122 @@
+package swss_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/vltgw/vltgw/swss"
+	"github.com/vltgw/vltgw/swss/redistest"
+)
+
+func TestProducerTableFootprintAndFIFO(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := ctxT(t)
+	raw := srv.Client(1)
+	asic := srv.DB(swss.AsicDB)
+	sub := raw.Subscribe(ctx, "ASIC_STATE_CHANNEL@1")
+	defer sub.Close()
+	sub.Receive(ctx)
+
+	p := swss.NewProducerTable(asic, "ASIC_STATE")
+	if err := p.Set(ctx, "SAI_OBJECT_TYPE_VLAN:oid:0x26000000000001", swss.FieldValues{{"SAI_VLAN_ATTR_VLAN_ID", "10"}}, "create"); err != nil {
+		t.Fatal(err)
+	}
+	// Exactly swss-common's layout: LPUSH key, values, op → the list reads
+	// (head first) op, values, key.
+	got := raw.LRange(ctx, "ASIC_STATE_KEY_VALUE_OP_QUEUE", 0, -1).Val()
+	want := []string{"Screate", `["SAI_VLAN_ATTR_VLAN_ID","10"]`, "SAI_OBJECT_TYPE_VLAN:oid:0x26000000000001"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("queue = %q, want %q", got, want)
+	}
+	if m, err := sub.ReceiveMessage(ctx); err != nil || m.Payload != "G" {
+		t.Fatalf("publish %+v %v", m, err)
+	}
+	if err := p.Del(ctx, "SAI_OBJECT_TYPE_VLAN:oid:0x26000000000001", "remove"); err != nil {
+		t.Fatal(err)
+	}
+	if got := raw.LIndex(ctx, "ASIC_STATE_KEY_VALUE_OP_QUEUE", 0).Val(); got != "Dremove" {
+		t.Fatalf("del op = %q", got)
+	}
+	if got := raw.LIndex(ctx, "ASIC_STATE_KEY_VALUE_OP_QUEUE", 1).Val(); got != "{}" {
+		t.Fatalf("del payload = %q", got)
+	}
+
+	c, err := swss.NewConsumerTable(ctx, asic, "ASIC_STATE", swss.WithPopBatch(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var entries []swss.QueueEntry
+	for i := 0; i < 50; i++ {
+		entries = append(entries, swss.QueueEntry{Key: fmt.Sprintf("k%d", i), Op: "set", Fields: swss.FieldValues{{"n", fmt.Sprint(i)}}})
+	}
+	if err := p.Send(ctx, entries); err != nil {
+		t.Fatal(err)
+	}
+	all := popAll(t, ctx, c, 52)
+	if all[0].Op != "create" || all[0].Fields[0].Value != "10" || all[1].Op != "remove" || len(all[1].Fields) != 0 {
+		t.Fatalf("first entries %+v", all[:2])
+	}
+	for i, e := range all[2:] {
+		if e.Key != fmt.Sprintf("k%d", i) || e.Op != "set" {
+			t.Fatalf("entry %d out of order: %+v", i, e)
+		}
+	}
+}
+
+func TestConsumerTableReadsRawSwssCommonEntries(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := ctxT(t)
+	raw := srv.Client(1)
+	asic := srv.DB(swss.AsicDB)
+	c, err := swss.NewConsumerTable(ctx, asic, "GETRESPONSE", swss.WithPollInterval(20*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// As sairedis' C++ ProducerTable would: EVALSHA of LPUSH key value op.
+	raw.LPush(ctx, "GETRESPONSE_KEY_VALUE_OP_QUEUE", "SAI_STATUS_SUCCESS", `["SAI_SWITCH_ATTR_CPU_PORT","oid:0x1000000000001"]`, "Sgetresponse")
+	// A JSON array that does not parse, then a good one: the bad one is
+	// skipped, the good one flows.
+	raw.LPush(ctx, "GETRESPONSE_KEY_VALUE_OP_QUEUE", "SAI_STATUS_FAILURE", `["unterminated`, "Sgetresponse")
+	raw.LPush(ctx, "GETRESPONSE_KEY_VALUE_OP_QUEUE", "SAI_STATUS_TABLE_FULL", `[]`, "Sgetresponse")
+	raw.Publish(ctx, "GETRESPONSE_CHANNEL@1", "G")
+	got := popAll(t, ctx, c, 2)
+	if len(got) != 2 || got[0].Key != "SAI_STATUS_SUCCESS" || got[0].Op != "getresponse" ||
+		!reflect.DeepEqual(got[0].Fields, swss.FieldValues{{"SAI_SWITCH_ATTR_CPU_PORT", "oid:0x1000000000001"}}) ||
+		got[1].Key != "SAI_STATUS_TABLE_FULL" {
+		t.Fatalf("got %+v", got)
+	}
+}
+
+func TestNotifications(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := ctxT(t)
+	asic := srv.DB(swss.AsicDB)
+	c, err := swss.NewNotificationConsumer(ctx, asic, "NOTIFICATIONS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	raw := srv.Client(1)
+	raw.Publish(ctx, "NOTIFICATIONS", "not json") // skipped
+	p := swss.NewNotificationProducer(asic, "NOTIFICATIONS")
+	data := `[{"port_id":"oid:0x1000000000002","port_state":"SAI_PORT_OPER_STATUS_UP"}]`
+	if err := p.Send(ctx, swss.Notification{Op: "port_state_change", Data: data}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := c.Pop(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Op != "port_state_change" || n.Data != data {
+		t.Fatalf("got %+v", n)
+	}
+	var ports []map[string]string
+	if err := json.Unmarshal([]byte(n.Data), &ports); err != nil || ports[0]["port_state"] != "SAI_PORT_OPER_STATUS_UP" {
+		t.Fatalf("data %v %v", ports, err)
+	}
+}
