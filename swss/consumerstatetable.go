@@ -15,7 +15,7 @@ import (
 // "<T><sep><k>"; the staged fields are returned (none ⇒ the key is a DEL).
 // KEYS[1] key set, KEYS[2] applied-row prefix "<T><sep>", KEYS[3] del set;
 // ARGV[2] staging prefix "_". A staging key that is not a hash (written by
-// something else) is reported by its type name and left untouched, so one
+// something else) is reported with Redis' error and left untouched, so one
 // bad key cannot fail the pop of the others.
 var consumerStatePopScript = redis.NewScript(`
 local ret = {}
@@ -23,19 +23,18 @@ local keys = redis.call('SPOP', KEYS[1], ARGV[1])
 for i = 1, #keys do
   local key = keys[i]
   local stage = ARGV[2] .. KEYS[2] .. key
-  local t = redis.call('TYPE', stage).ok
-  if t ~= 'hash' and t ~= 'none' then
-    redis.call('SREM', KEYS[3], key)
-    table.insert(ret, {key, t})
+  local fvs = redis.pcall('HGETALL', stage)
+  local deleted = redis.call('SREM', KEYS[3], key)
+  if fvs.err then
+    table.insert(ret, {key, fvs.err})
   else
-    if redis.call('SREM', KEYS[3], key) == 1 then
+    if deleted == 1 then
       redis.call('DEL', KEYS[2] .. key)
     end
-    local fvs = redis.call('HGETALL', stage)
-    for j = 1, #fvs - 1, 2 do
-      redis.call('HSET', KEYS[2] .. key, fvs[j], fvs[j + 1])
+    if #fvs > 0 then
+      redis.call('HSET', KEYS[2] .. key, unpack(fvs))
+      redis.call('DEL', stage)
     end
-    redis.call('DEL', stage)
     table.insert(ret, {key, fvs})
   end
 end
@@ -169,8 +168,8 @@ func (c *ConsumerStateTable) decode(item any) (KeyOpFieldValues, bool) {
 		c.log.Error().Interface("item", item).Msg("pop reply item without a string key; skipped")
 		return KeyOpFieldValues{}, false
 	}
-	if typ, isType := pair[1].(string); isType {
-		c.log.Error().Str("key", key).Str("staged_type", typ).Msg("staged entry is not a hash; skipped")
+	if reason, isErr := pair[1].(string); isErr {
+		c.log.Error().Str("key", key).Str("reason", reason).Msg("staged entry is not a hash; skipped")
 		return KeyOpFieldValues{}, false
 	}
 	raw, ok := pair[1].([]any)

@@ -27,9 +27,7 @@ while i <= #ARGV do
     redis.call('SADD', KEYS[3], key)
     redis.call('DEL', stage)
   else
-    for j = 0, n - 1 do
-      redis.call('HSET', stage, ARGV[i + 3 + 2 * j], ARGV[i + 4 + 2 * j])
-    end
+    redis.call('HSET', stage, unpack(ARGV, i + 3, i + 2 + 2 * n))
   end
   i = i + 3 + 2 * n
 end
