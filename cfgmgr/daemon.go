@@ -19,6 +19,8 @@ type Source interface {
 	Events() <-chan []Event
 	// Err returns why Events was closed.
 	Err() error
+	// Close stops the subscriptions and waits for their goroutines.
+	Close() error
 }
 
 // AppStore is the APP_DB side: it reads what a previous run left and writes
@@ -88,6 +90,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("cfgmgr: subscribe to CONFIG_DB: %w", err)
 	}
+	defer d.cfg.Source.Close()
 	existing, err := d.cfg.App.ReadApp(ctx, d.eng.AppTables())
 	if err != nil {
 		return fmt.Errorf("cfgmgr: read APP_DB: %w", err)

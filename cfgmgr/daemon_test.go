@@ -17,6 +17,7 @@ type chanSource struct {
 func (s *chanSource) Start(context.Context, []string) ([]Event, error) { return s.initial, nil }
 func (s *chanSource) Events() <-chan []Event                           { return s.ch }
 func (s *chanSource) Err() error                                       { return nil }
+func (s *chanSource) Close() error                                     { return nil }
 
 // memStore is an AppStore and ErrorStore in memory.
 type memStore struct {
