@@ -142,9 +142,9 @@ func attrPrefix(t halv1.ObjectType) string {
 type attrOpt func(*AttrMeta)
 
 func refs(ts ...halv1.ObjectType) attrOpt { return func(a *AttrMeta) { a.RefTypes = ts } }
-func nullable() attrOpt                  { return func(a *AttrMeta) { a.AllowNull = true } }
-func enum(vals ...string) attrOpt        { return func(a *AttrMeta) { a.EnumValues = vals } }
-func rng(lo, hi uint64) attrOpt          { return func(a *AttrMeta) { a.Min, a.Max = lo, hi } }
+func nullable() attrOpt                   { return func(a *AttrMeta) { a.AllowNull = true } }
+func enum(vals ...string) attrOpt         { return func(a *AttrMeta) { a.EnumValues = vals } }
+func rng(lo, hi uint64) attrOpt           { return func(a *AttrMeta) { a.Min, a.Max = lo, hi } }
 func when(attr, val string) attrOpt {
 	return func(a *AttrMeta) { a.MandatoryWhen = append(a.MandatoryWhen, Condition{Attr: attr, Enum: val}) }
 }
