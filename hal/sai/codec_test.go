@@ -100,9 +100,9 @@ func TestKeyGoldenStrings(t *testing.T) {
 		}
 	}
 	for s, want := range map[string]halv1.Status{
-		"SAI_OBJECT_TYPE_BOGUS:oid:0x1":              halv1.Status_STATUS_INVALID_OBJECT_TYPE,
-		"no-colon":                                   halv1.Status_STATUS_INVALID_PARAMETER,
-		"SAI_OBJECT_TYPE_MY_MAC:0x61":                halv1.Status_STATUS_INVALID_PARAMETER,
+		"SAI_OBJECT_TYPE_BOGUS:oid:0x1":               halv1.Status_STATUS_INVALID_OBJECT_TYPE,
+		"no-colon":                                    halv1.Status_STATUS_INVALID_PARAMETER,
+		"SAI_OBJECT_TYPE_MY_MAC:0x61":                 halv1.Status_STATUS_INVALID_PARAMETER,
 		`SAI_OBJECT_TYPE_ROUTE_ENTRY:{"dest":"10.0"}`: halv1.Status_STATUS_INVALID_PARAMETER,
 	} {
 		if _, err := ParseKey(s); StatusOf(err, 0) != want {
