@@ -56,7 +56,8 @@ func (c *ConsumerTable) Close() error { return c.sub.Close() }
 
 // Pops blocks until entries are queued (or ctx ends) and returns them in
 // FIFO order. Op is the queued op without its "S"/"D" prefix; a "D" entry
-// has no fields.
+// has no fields; an entry whose field array does not parse comes with
+// Malformed set and no fields.
 func (c *ConsumerTable) Pops(ctx context.Context) ([]KeyOpFieldValues, error) {
 	ch := c.sub.Channel()
 	timer := time.NewTimer(c.pollTick)
@@ -96,16 +97,16 @@ func (c *ConsumerTable) PopNow(ctx context.Context) ([]KeyOpFieldValues, error) 
 			continue
 		}
 		prefix, name := op[0], op[1:]
-		var fields FieldValues
+		e := KeyOpFieldValues{Key: key, Op: name}
 		if prefix != 'D' {
 			f, err := DecodeFieldArray(values)
 			if err != nil {
-				c.log.Error().Str("key", key).Str("op", name).Err(err).Msg("queue entry with a malformed field array; skipped")
-				continue
+				c.log.Error().Str("key", key).Str("op", name).Err(err).Msg("queue entry with a malformed field array; delivered as malformed")
+				e.Malformed = err.Error()
 			}
-			fields = f
+			e.Fields = f
 		}
-		out = append(out, KeyOpFieldValues{Key: key, Op: name, Fields: fields})
+		out = append(out, e)
 	}
 	return out, nil
 }

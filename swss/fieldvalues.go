@@ -59,4 +59,10 @@ type KeyOpFieldValues struct {
 	Key    string
 	Op     string
 	Fields FieldValues
+	// Malformed is set (to the reason) by ConsumerTable for an entry whose
+	// payload could not be decoded. The entry is still delivered, without
+	// fields, because a queue consumer that answers each request in order
+	// (syncd) must answer this one too, or every later reply would be
+	// matched to the wrong request.
+	Malformed string
 }

@@ -80,14 +80,16 @@ func TestConsumerTableReadsRawSwssCommonEntries(t *testing.T) {
 	// As sairedis' C++ ProducerTable would: EVALSHA of LPUSH key value op.
 	raw.LPush(ctx, "GETRESPONSE_KEY_VALUE_OP_QUEUE", "SAI_STATUS_SUCCESS", `["SAI_SWITCH_ATTR_CPU_PORT","oid:0x1000000000001"]`, "Sgetresponse")
 	// A JSON array that does not parse, then a good one: the bad one is
-	// skipped, the good one flows.
+	// delivered marked malformed (its reply slot must still be answered),
+	// the good one flows.
 	raw.LPush(ctx, "GETRESPONSE_KEY_VALUE_OP_QUEUE", "SAI_STATUS_FAILURE", `["unterminated`, "Sgetresponse")
 	raw.LPush(ctx, "GETRESPONSE_KEY_VALUE_OP_QUEUE", "SAI_STATUS_TABLE_FULL", `[]`, "Sgetresponse")
 	raw.Publish(ctx, "GETRESPONSE_CHANNEL@1", "G")
-	got := popAll(t, ctx, c, 2)
-	if len(got) != 2 || got[0].Key != "SAI_STATUS_SUCCESS" || got[0].Op != "getresponse" ||
+	got := popAll(t, ctx, c, 3)
+	if len(got) != 3 || got[0].Key != "SAI_STATUS_SUCCESS" || got[0].Op != "getresponse" || got[0].Malformed != "" ||
 		!reflect.DeepEqual(got[0].Fields, swss.FieldValues{{"SAI_SWITCH_ATTR_CPU_PORT", "oid:0x1000000000001"}}) ||
-		got[1].Key != "SAI_STATUS_TABLE_FULL" {
+		got[1].Key != "SAI_STATUS_FAILURE" || got[1].Malformed == "" || len(got[1].Fields) != 0 ||
+		got[2].Key != "SAI_STATUS_TABLE_FULL" || got[2].Malformed != "" {
 		t.Fatalf("got %+v", got)
 	}
 }
