@@ -1,16 +1,17 @@
 package syncd
 
-// redisq.go: the sairedis queue wire format (ProducerTable/ConsumerTable) on
-// go-redis, used until swss lands: items are LPUSHed as key, JSON field
-// array, op; a PUBLISH on <T>_CHANNEL@<db> wakes the consumer.
+// redisq.go: syncd's queue adapters over swss' ProducerTable/ConsumerTable
+// (the sairedis wire format: key, JSON field array, op with its "S"/"D"
+// prefix; a PUBLISH on <T>_CHANNEL@<db> wakes the consumer).
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"strconv"
+	"sync"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vltgw/vltgw/swss"
 )
 
 // Queue names.
@@ -18,15 +19,17 @@ const (
 	AsicStateTable   = "ASIC_STATE"
 	GetResponseTable = "GETRESPONSE"
 	NotificationsCh  = "NOTIFICATIONS"
-	queueSuffix      = "_KEY_VALUE_OP_QUEUE"
 )
 
 // RedisQueue consumes a ProducerTable queue (ConsumerTable side).
 type RedisQueue struct {
-	rdb     *redis.Client
-	list    string
-	channel string
-	batch   int
+	db    *swss.DB
+	table string
+	batch int
+
+	once sync.Once
+	cons *swss.ConsumerTable
+	err  error
 }
 
 // NewRedisQueue consumes table (e.g. ASIC_STATE) in db dbID, popping up to
@@ -35,103 +38,68 @@ func NewRedisQueue(rdb *redis.Client, dbID int, table string, batch int) *RedisQ
 	if batch <= 0 {
 		batch = 1024
 	}
-	return &RedisQueue{rdb: rdb, list: table + queueSuffix, channel: table + "_CHANNEL@" + strconv.Itoa(dbID), batch: batch}
+	return &RedisQueue{db: swss.NewDB(rdb, swss.AsicDB, dbID, ":"), table: table, batch: batch}
 }
 
-// Pop blocks until items are queued (or ctx ends) and returns up to the
-// batch size of them, oldest first.
+// Pop blocks until items are queued (or ctx ends) and returns them, oldest
+// first. An item whose field array did not decode comes with an op of
+// "invalid:<op>" so it is answered with an error, keeping replies in step.
 func (q *RedisQueue) Pop(ctx context.Context) ([]Item, error) {
-	items, err := q.popNow(ctx)
-	if err != nil || len(items) > 0 {
-		return items, err
+	q.once.Do(func() { q.cons, q.err = swss.NewConsumerTable(ctx, q.db, q.table, swss.WithPopBatch(q.batch)) })
+	if q.err != nil {
+		return nil, fmt.Errorf("queue %s: %w", q.table, q.err)
 	}
-	sub := q.rdb.Subscribe(ctx, q.channel)
-	defer sub.Close()
-	if _, err := sub.Receive(ctx); err != nil { // subscription confirmed
-		return nil, fmt.Errorf("subscribe %s: %w", q.channel, err)
-	}
-	ch := sub.Channel()
-	for {
-		items, err := q.popNow(ctx)
-		if err != nil || len(items) > 0 {
-			return items, err
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-ch:
-		}
-	}
-}
-
-func (q *RedisQueue) popNow(ctx context.Context) ([]Item, error) {
-	vals, err := q.rdb.RPopCount(ctx, q.list, 3*q.batch).Result()
-	if err == redis.Nil {
-		return nil, nil
-	}
+	kfvs, err := q.cons.Pops(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("pop %s: %w", q.list, err)
+		return nil, err
 	}
-	items := make([]Item, 0, len(vals)/3)
-	for i := 0; i+2 < len(vals); i += 3 {
-		it := Item{Key: vals[i], Op: vals[i+2]}
-		fields, err := decodeFields(vals[i+1])
-		if err != nil {
-			it.Op = "invalid:" + it.Op
+	items := make([]Item, len(kfvs))
+	for i, k := range kfvs {
+		it := Item{Key: k.Key, Op: k.Op, Fields: make([]FV, len(k.Fields))}
+		if k.Malformed != "" {
+			it.Op = "invalid:" + k.Op
 		}
-		it.Fields = fields
-		items = append(items, it)
+		for j, f := range k.Fields {
+			it.Fields[j] = FV(f)
+		}
+		items[i] = it
 	}
 	return items, nil
 }
 
-func decodeFields(s string) ([]FV, error) {
-	arr, err := decodeStringArray(s)
-	if err != nil {
-		return nil, err
+// Close releases the subscription.
+func (q *RedisQueue) Close() error {
+	if q.cons != nil {
+		return q.cons.Close()
 	}
-	if len(arr)%2 != 0 {
-		return nil, fmt.Errorf("odd field array")
-	}
-	out := make([]FV, len(arr)/2)
-	for i := range out {
-		out[i] = FV{Field: arr[2*i], Value: arr[2*i+1]}
-	}
-	return out, nil
-}
-
-func encodeFields(fvs []FV) string {
-	arr := make([]string, 0, 2*len(fvs))
-	for _, f := range fvs {
-		arr = append(arr, f.Field, f.Value)
-	}
-	b, _ := json.Marshal(arr)
-	return string(b)
+	return nil
 }
 
 // RedisProducer writes a ProducerTable queue (also used for GETRESPONSE).
 type RedisProducer struct {
-	rdb     *redis.Client
-	list    string
-	channel string
+	prod *swss.ProducerTable
 }
 
 // NewRedisProducer produces into table in db dbID.
 func NewRedisProducer(rdb *redis.Client, dbID int, table string) *RedisProducer {
-	return &RedisProducer{rdb: rdb, list: table + queueSuffix, channel: table + "_CHANNEL@" + strconv.Itoa(dbID)}
+	return &RedisProducer{prod: swss.NewProducerTable(swss.NewDB(rdb, swss.AsicDB, dbID, ":"), table)}
 }
 
-// Push queues items in order with one pipeline and one wake-up.
+// Push queues items in order with one round trip and one wake-up; a
+// "remove" is delete-type as in sairedis.
 func (p *RedisProducer) Push(ctx context.Context, items []Item) error {
-	pipe := p.rdb.Pipeline()
-	for _, it := range items {
-		pipe.LPush(ctx, p.list, it.Key, encodeFields(it.Fields), it.Op)
+	entries := make([]swss.QueueEntry, len(items))
+	for i, it := range items {
+		e := swss.QueueEntry{Key: it.Key, Op: it.Op, Delete: it.Op == opRemove}
+		if !e.Delete {
+			e.Fields = make(swss.FieldValues, len(it.Fields))
+			for j, f := range it.Fields {
+				e.Fields[j] = swss.FieldValue(f)
+			}
+		}
+		entries[i] = e
 	}
-	pipe.Publish(ctx, p.channel, "G")
-	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("push %s: %w", p.list, err)
-	}
-	return nil
+	return p.prod.Send(ctx, entries)
 }
 
 // Send implements Responder.
@@ -145,21 +113,19 @@ func (p *RedisProducer) Send(ctx context.Context, replies []Reply) error {
 
 // RedisNotifier publishes on NOTIFICATIONS.
 type RedisNotifier struct {
-	rdb     *redis.Client
-	channel string
+	prod *swss.NotificationProducer
 }
 
 // NewRedisNotifier publishes on channel (NotificationsCh for syncd).
 func NewRedisNotifier(rdb *redis.Client, channel string) *RedisNotifier {
-	return &RedisNotifier{rdb: rdb, channel: channel}
+	return &RedisNotifier{prod: swss.NewNotificationProducer(swss.NewDB(rdb, swss.AsicDB, 1, ":"), channel)}
 }
 
 // Notify publishes [op, data, f1, v1, …].
 func (n *RedisNotifier) Notify(ctx context.Context, op, data string, fields []FV) error {
-	arr := []string{op, data}
-	for _, f := range fields {
-		arr = append(arr, f.Field, f.Value)
+	fvs := make(swss.FieldValues, len(fields))
+	for i, f := range fields {
+		fvs[i] = swss.FieldValue(f)
 	}
-	b, _ := json.Marshal(arr)
-	return n.rdb.Publish(ctx, n.channel, string(b)).Err()
+	return n.prod.Send(ctx, swss.Notification{Op: op, Data: data, Fields: fvs})
 }
