@@ -13,10 +13,10 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/vltgw/vltgw/hal/halclient"
+	"github.com/vltgw/vltgw/swss"
 	"github.com/vltgw/vltgw/syncd"
 )
 
@@ -28,7 +28,7 @@ func main() {
 }
 
 func run() error {
-	dbConfig := flag.String("db-config", "/var/run/redis/sonic-db/database_config.json", "SONiC database_config.json (redis socket and database ids)")
+	dbConfig := flag.String("db-config", "", "SONiC database_config.json (default: the built-in one; redis socket and database ids)")
 	redisSock := flag.String("redis-socket", "", "redis unix socket; overrides the one in -db-config")
 	halAddr := flag.String("hal", halclient.DefaultSocket, "HAL address: a unix socket path, or host:port (TLS)")
 	halCA := flag.String("hal-ca", "", "CA bundle to verify a TCP HAL (TLS)")
@@ -45,22 +45,26 @@ func run() error {
 	}
 	log := zerolog.New(os.Stderr).Level(lvl).With().Timestamp().Str("daemon", "syncd").Logger()
 
-	dbs, err := loadDBConfig(*dbConfig)
-	if err != nil && *redisSock == "" {
+	cfg, err := swss.LoadDBConfig(*dbConfig)
+	if err != nil {
 		return err
 	}
-	if err != nil {
-		dbs = defaultDBs()
-	}
 	if *redisSock != "" {
-		dbs.socket = *redisSock
+		cfg = cfg.WithSocket(*redisSock)
 	}
-	client := func(id int) *redis.Client {
-		return redis.NewClient(&redis.Options{Network: "unix", Addr: dbs.socket, DB: id})
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	asicDB, err := swss.Connect(ctx, cfg, swss.AsicDB)
+	if err != nil {
+		return err
 	}
-	asic, state := client(dbs.asic), client(dbs.state)
-	defer asic.Close()
-	defer state.Close()
+	defer asicDB.Close()
+	stateDB, err := swss.Connect(ctx, cfg, swss.StateDB)
+	if err != nil {
+		return err
+	}
+	defer stateDB.Close()
+	asic, state := asicDB.Client, stateDB.Client
 
 	halOpts := halclient.Options{Address: *halAddr, Client: "syncd", Logger: log}
 	if *halCA != "" || *halCert != "" {
@@ -73,8 +77,8 @@ func run() error {
 	s, err := syncd.New(syncd.Config{
 		ASIC:        asic,
 		State:       state,
-		Queue:       syncd.NewRedisQueue(asic, dbs.asic, syncd.AsicStateTable, *batch),
-		Responder:   syncd.NewRedisProducer(asic, dbs.asic, syncd.GetResponseTable),
+		Queue:       syncd.NewRedisQueue(asic, asicDB.ID, syncd.AsicStateTable, *batch),
+		Responder:   syncd.NewRedisProducer(asic, asicDB.ID, syncd.GetResponseTable),
 		Notifier:    syncd.NewRedisNotifier(asic, syncd.NotificationsCh),
 		HAL:         halOpts,
 		Logger:      log,
@@ -83,8 +87,6 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
 	if err := s.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
