@@ -23,6 +23,7 @@ type SubscriberStateTable struct {
 	sub     *redis.PubSub
 	log     zerolog.Logger
 	pending []KeyOpFieldValues // the initial dump, returned by the first Pops
+	dumped  bool
 }
 
 // NewSubscriberStateTable subscribes first and then dumps the table, so no
@@ -65,10 +66,13 @@ func (s *SubscriberStateTable) Table() string { return s.table }
 // Close releases the subscription.
 func (s *SubscriberStateTable) Close() error { return s.sub.Close() }
 
-// Pops blocks until changes arrive and returns them; events that arrived
-// together are batched, one entry per key (its latest state).
+// Pops returns the initial dump on its first call, at once and even when
+// the table is empty (so a caller knows its initial sync is complete); later
+// calls block until changes arrive and return them, events that arrived
+// together batched, one entry per key (its latest state).
 func (s *SubscriberStateTable) Pops(ctx context.Context) ([]KeyOpFieldValues, error) {
-	if len(s.pending) > 0 {
+	if !s.dumped {
+		s.dumped = true
 		out := s.pending
 		s.pending = nil
 		return out, nil

@@ -76,6 +76,15 @@ func TestSubscriberStateTable(t *testing.T) {
 	ctx := ctxT(t)
 	cfgDB := srv.DB(swss.ConfigDB)
 	raw := srv.Client(4)
+	// An empty table's first Pops returns at once with nothing.
+	empty, err := swss.NewSubscriberStateTable(ctx, cfgDB, "PORTCHANNEL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer empty.Close()
+	if got, err := empty.Pops(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("empty dump = %v, %v", got, err)
+	}
 	raw.HSet(ctx, "VLAN|Vlan10", "vlanid", "10")
 	s, err := swss.NewSubscriberStateTable(ctx, cfgDB, "VLAN")
 	if err != nil {

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every benchmark with its baseline measured in the same run and writes
+# bench-report/report.txt. Each line "BENCH <name> <value> <unit> ratio <r>"
+# is one figure; README.md quotes the latest report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p bench-report
+report=bench-report/report.txt
+{
+  echo "# vltgw benchmarks — $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(uname -m))"
+  echo
+  echo "## swss: state tables and the ordered queue vs raw pipelined HSET (go run ./cmd/swssbench)"
+  go run ./cmd/swssbench -n 200000
+  echo
+  echo "## syncd: ASIC_STATE bulkcreate of 64k MY_MAC → platform → ASIC_DB (go test -bench BulkCreateMyMac ./syncd)"
+  go test -run '^$' -bench 'BulkCreateMyMac' -benchtime 5x ./syncd | grep -E '^Benchmark'
+  echo
+  echo "## lldp: decode and agent receive (go test -bench . ./lldp)"
+  go test -run '^$' -bench . -benchmem ./lldp | grep -E '^Benchmark'
+  for pkg in ./platform/vs ./orchagent/... ./cfgmgr/...; do
+    if ls ${pkg%/...}/*_test.go >/dev/null 2>&1 && grep -lq '^func Benchmark' ${pkg%/...}/*_test.go 2>/dev/null; then
+      echo
+      echo "## $pkg (go test -bench . $pkg)"
+      go test -run '^$' -bench . -benchtime 3x $pkg | grep -E '^Benchmark'
+    fi
+  done
+} 2>&1 | tee "$report"
+echo "report: $report"
