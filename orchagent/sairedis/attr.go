@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/vltgw/vltgw/hal/sai"
 )
 
 // Attr is one SAI attribute in its ASIC_DB string form: ID is the attribute
@@ -54,23 +56,13 @@ func U32List(id string, vs []uint32) Attr {
 }
 
 // FormatMAC is the ASIC_DB form of a MAC: upper-case, colon separated.
-func FormatMAC(m net.HardwareAddr) string { return strings.ToUpper(m.String()) }
+func FormatMAC(m net.HardwareAddr) string { return sai.FormatMAC(m) }
 
 // FormatOID is "oid:0x<lower-case hex>".
-func FormatOID(v uint64) string { return "oid:0x" + strconv.FormatUint(v, 16) }
+func FormatOID(v uint64) string { return sai.FormatOID(v) }
 
 // ParseOID parses "oid:0x<hex>".
-func ParseOID(s string) (uint64, error) {
-	h, ok := strings.CutPrefix(s, "oid:0x")
-	if !ok {
-		return 0, fmt.Errorf("object id %q: want oid:0x<hex>", s)
-	}
-	v, err := strconv.ParseUint(h, 16, 64)
-	if err != nil {
-		return 0, fmt.Errorf("object id %q: %w", s, err)
-	}
-	return v, nil
-}
+func ParseOID(s string) (uint64, error) { return sai.ParseOID(s) }
 
 func joinList(items []string) string {
 	if len(items) == 0 {

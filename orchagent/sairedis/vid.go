@@ -4,23 +4,18 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/vltgw/vltgw/hal/sai"
 	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
 )
 
-// VID layout (sairedis VirtualObjectIdManager): bits 63–56 switch index,
-// 55–48 object type, 38–0 a counter from VIDCOUNTER.
-const (
-	vidCounterBits = 39
-	vidCounterMask = 1<<vidCounterBits - 1
-)
-
-// MakeVID builds a VID.
+// MakeVID builds a VID (sairedis layout, hal/sai: bits 63–56 switch
+// index, 55–48 object type, 38–0 a counter from VIDCOUNTER).
 func MakeVID(switchIndex uint8, t halv1.ObjectType, counter uint64) uint64 {
-	return uint64(switchIndex)<<56 | (uint64(t)&0xff)<<48 | counter&vidCounterMask
+	return sai.VID(switchIndex, t, counter)
 }
 
 // VIDType is the object type encoded in a VID.
-func VIDType(vid uint64) halv1.ObjectType { return halv1.ObjectType(vid >> 48 & 0xff) }
+func VIDType(vid uint64) halv1.ObjectType { return sai.VIDType(vid) }
 
 // SwitchVID is the VID of switch index i: sairedis gives the switch object
 // the counter value equal to its index, so it is the same on every start.
