@@ -112,4 +112,17 @@ func TestSubscriberStateTable(t *testing.T) {
 			t.Fatalf("foreign key %q delivered", k)
 		}
 	}
+	// A Redis key that is only the table prefix has no row key: logged and
+	// skipped; the next row still flows.
+	raw.HSet(ctx, "VLAN|", "vlanid", "1")
+	raw.HSet(ctx, "VLAN|Vlan40", "vlanid", "40")
+	next := popAll(t, ctx, s, 1)
+	for len(next) == 0 || next[len(next)-1].Key != "Vlan40" {
+		next = append(next, popAll(t, ctx, s, 1)...)
+	}
+	for _, k := range next {
+		if k.Key == "" {
+			t.Fatalf("entry without a row key delivered: %+v", k)
+		}
+	}
 }
