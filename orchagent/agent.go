@@ -103,9 +103,8 @@ func (a *Agent) tables() []string {
 	return out
 }
 
-// start runs the restart sequence: INIT_VIEW, the switch, the orchs,
-// APP_DB replay until it settles, APPLY_VIEW.
-func (a *Agent) start(ctx context.Context) error {
+// boot sends INIT_VIEW, creates the switch and builds the orchs.
+func (a *Agent) boot(ctx context.Context) error {
 	if err := a.cfg.Client.NotifyInitView(ctx); err != nil {
 		return fmt.Errorf("orchagent: %w", err)
 	}
@@ -113,7 +112,13 @@ func (a *Agent) start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("orchagent: %w", err)
 	}
-	if err := a.build(sw); err != nil {
+	return a.build(sw)
+}
+
+// start runs the restart sequence: boot, APP_DB replay until it settles,
+// APPLY_VIEW.
+func (a *Agent) start(ctx context.Context) error {
+	if err := a.boot(ctx); err != nil {
 		return err
 	}
 	if err := a.cfg.Source.Open(ctx, a.tables()); err != nil {

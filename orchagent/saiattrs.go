@@ -14,6 +14,8 @@ const (
 	tRIF        = halv1.ObjectType_OBJECT_TYPE_ROUTER_INTERFACE
 	tNextHop    = halv1.ObjectType_OBJECT_TYPE_NEXT_HOP
 	tHostifTrap = halv1.ObjectType_OBJECT_TYPE_HOSTIF_TRAP
+	tRoute      = halv1.ObjectType_OBJECT_TYPE_ROUTE_ENTRY
+	tNeighbor   = halv1.ObjectType_OBJECT_TYPE_NEIGHBOR_ENTRY
 )
 
 // SAI attribute names (ASIC_DB field names).
