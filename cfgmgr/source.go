@@ -31,10 +31,12 @@ func NewConfigSource(db *swss.DB, log zerolog.Logger) *ConfigSource {
 	return &ConfigSource{db: db, log: log, events: make(chan []Event, 64)}
 }
 
-// Start subscribes to every table (subscription first, then the dump, so
-// nothing is missed) and returns the dumps.
+// Start subscribes to every table and then reads every table, so no change
+// is missed: a change after the read arrives as an event. The subscribers'
+// own dumps arrive as the first events and change nothing (the snapshot
+// ignores a SET equal to what it holds). (SubscriberStateTable.Pops blocks on
+// an empty table, so its dump cannot serve as the complete initial state.)
 func (s *ConfigSource) Start(ctx context.Context, tables []string) ([]Event, error) {
-	var initial []Event
 	for _, t := range tables {
 		sub, err := swss.NewSubscriberStateTable(ctx, s.db, t, swss.WithLogger(s.log))
 		if err != nil {
@@ -42,12 +44,19 @@ func (s *ConfigSource) Start(ctx context.Context, tables []string) ([]Event, err
 			return nil, fmt.Errorf("subscribe %s: %w", t, err)
 		}
 		s.subs = append(s.subs, sub)
-		dump, err := sub.Pops(ctx)
+	}
+	var initial []Event
+	for _, t := range tables {
+		rows, err := swss.NewTable(s.db, t).GetAll(ctx)
 		if err != nil {
 			s.closeSubs()
-			return nil, fmt.Errorf("dump %s: %w", t, err)
+			return nil, fmt.Errorf("read %s: %w", t, err)
 		}
-		initial = append(initial, toEvents(t, dump)...)
+		batch := make([]swss.KeyOpFieldValues, 0, len(rows))
+		for k, f := range rows {
+			batch = append(batch, swss.KeyOpFieldValues{Key: k, Op: swss.OpSet, Fields: f})
+		}
+		initial = append(initial, toEvents(t, batch)...)
 	}
 	ctx, s.cancel = context.WithCancel(ctx)
 	var once sync.Once
