@@ -53,10 +53,9 @@ type row struct {
 type errRecord struct{ status, reason string }
 
 type retryEntry struct {
-	ts      *tableState
-	key     string
-	due     time.Time
-	attempt int
+	ts  *tableState
+	key string
+	due time.Time
 }
 
 // core is the event loop's state without I/O: rows, queues, orchs, the ASIC
@@ -71,16 +70,22 @@ type core struct {
 	clock   Clock
 	errs    map[string]errRecord
 	retries map[string]*retryEntry
-	applied []*Task
-	failed  map[*Task]bool
-	gen     uint64
-	stats   Stats
+	// attempts counts refusals of a row since it last applied or changed
+	// (the back-off), quick marks rows already re-synced at once after a
+	// refusal naming a missing object.
+	attempts map[string]int
+	quick    map[string]bool
+	applied  []*Task
+	failed   map[*Task]bool
+	gen      uint64
+	stats    Stats
 }
 
 func newCore(log zerolog.Logger, client Client, state StateWriter, clock Clock) *core {
 	c := &core{
 		log: log, byName: make(map[string]*tableState), state: state, clock: clock,
 		errs: make(map[string]errRecord), retries: make(map[string]*retryEntry), failed: make(map[*Task]bool),
+		attempts: make(map[string]int), quick: make(map[string]bool),
 	}
 	c.ops = newOpQueue(client, &c.stats)
 	return c
@@ -116,7 +121,10 @@ func (c *core) apply(changes []Change) {
 		default:
 			ts.rows[ch.Key] = &row{fields: ch.Fields, gen: c.gen}
 		}
-		delete(c.retries, ch.Table+":"+ch.Key)
+		name := ch.Table + ":" + ch.Key
+		delete(c.retries, name)
+		delete(c.attempts, name)
+		delete(c.quick, name)
 		c.queueKey(ts, ch.Key)
 	}
 }
@@ -221,6 +229,11 @@ func (c *core) settle(ctx context.Context) error {
 	return c.state.Flush(ctx)
 }
 
+// statusInvalidObjectID is syncd's answer when an op names an object that
+// does not exist, typically one whose create was refused earlier in the
+// same flush.
+const statusInvalidObjectID = "SAI_STATUS_INVALID_OBJECT_ID"
+
 // taskFailed handles an op refusal reported through Task.Fail.
 func (c *core) taskFailed(t *Task, status, reason string) {
 	c.failed[t] = true
@@ -228,6 +241,14 @@ func (c *core) taskFailed(t *Task, status, reason string) {
 	ts := c.byName[t.Table]
 	if ts == nil || ts.q.has(t.Key) {
 		return // a newer change is queued and will be synced anyway
+	}
+	name := t.Name()
+	if status == statusInvalidObjectID && !c.quick[name] {
+		// Its dependency was refused in the same flush and rolled back:
+		// sync again at once, so the row reports what it waits for.
+		c.quick[name] = true
+		c.queueKey(ts, t.Key)
+		return
 	}
 	c.scheduleRetry(ts, t.Key)
 }
@@ -239,11 +260,12 @@ func (c *core) scheduleRetry(ts *tableState, key string) {
 		e = &retryEntry{ts: ts, key: key}
 		c.retries[name] = e
 	}
-	d := retryMin << e.attempt
+	n := c.attempts[name]
+	d := retryMin << n
 	if d > retryMax || d <= 0 {
 		d = retryMax
 	} else {
-		e.attempt++
+		c.attempts[name] = n + 1
 	}
 	e.due = c.clock.Now().Add(d)
 }
@@ -286,6 +308,8 @@ func (c *core) recordError(t *Task, status, reason string) {
 
 func (c *core) clearError(t *Task) {
 	name := t.Name()
+	delete(c.attempts, name)
+	delete(c.quick, name)
 	if _, ok := c.errs[name]; !ok {
 		return
 	}

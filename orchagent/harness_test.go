@@ -14,6 +14,7 @@ import (
 
 	"github.com/vltgw/vltgw/orchagent/sairedis"
 	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
+	"github.com/vltgw/vltgw/swss"
 )
 
 // memState is an in-memory StateWriter.
@@ -205,3 +206,15 @@ func (h *harness) ports(n int) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// chanNotifications delivers port_state_change payloads from a channel.
+type chanNotifications chan string
+
+func (c chanNotifications) Pop(ctx context.Context) (swss.Notification, error) {
+	select {
+	case <-ctx.Done():
+		return swss.Notification{}, ctx.Err()
+	case d := <-c:
+		return swss.Notification{Op: "port_state_change", Data: d}, nil
+	}
+}
