@@ -5,15 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-)
 
-// Database names of database_config.json.
-const (
-	ConfigDB   = "CONFIG_DB"
-	ApplDB     = "APPL_DB"
-	StateDB    = "STATE_DB"
-	ASICDB     = "ASIC_DB"
-	CountersDB = "COUNTERS_DB"
+	"github.com/vltgw/vltgw/swss"
 )
 
 func runConfigLoad(ctx context.Context, env *Env, args []string) error {
@@ -28,7 +21,7 @@ func runConfigLoad(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", args[0], err)
 	}
-	db, err := env.store(ConfigDB)
+	db, err := env.store(ctx, swss.ConfigDB)
 	if err != nil {
 		return err
 	}
@@ -50,7 +43,7 @@ func runConfigSave(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 1 {
 		return fmt.Errorf("%w: config save [file]", ErrUsage)
 	}
-	db, err := env.store(ConfigDB)
+	db, err := env.store(ctx, swss.ConfigDB)
 	if err != nil {
 		return err
 	}

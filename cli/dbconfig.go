@@ -1,16 +1,26 @@
 package cli
 
-import "github.com/redis/go-redis/v9"
+import (
+	"context"
+	"fmt"
 
-// openDB is replaced by the swss connectors once they land.
-func openDB(dbConfig, socket, name string) (*redis.Client, string, error) {
-	ids := map[string]int{"APPL_DB": 0, "ASIC_DB": 1, "COUNTERS_DB": 2, "CONFIG_DB": 4, "STATE_DB": 6}
-	sep := ":"
-	if name == "CONFIG_DB" || name == "STATE_DB" {
-		sep = "|"
+	"github.com/vltgw/vltgw/swss"
+)
+
+// openDB connects to the named database of the switch: database_config.json
+// from --db-config (the built-in one when empty), its socket replaced by
+// --socket when given.
+func openDB(ctx context.Context, dbConfig, socket, name string) (*swss.DB, error) {
+	cfg, err := swss.LoadDBConfig(dbConfig)
+	if err != nil {
+		return nil, err
 	}
-	if socket == "" {
-		socket = "/var/run/redis/redis.sock"
+	if socket != "" {
+		cfg = cfg.WithSocket(socket)
 	}
-	return redis.NewClient(&redis.Options{Network: "unix", Addr: socket, DB: ids[name]}), sep, nil
+	db, err := swss.Connect(ctx, cfg, name)
+	if err != nil {
+		return nil, fmt.Errorf("%w (is the switch's redis running? see --socket / --db-config)", err)
+	}
+	return db, nil
 }

@@ -1,12 +1,13 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/vltgw/vltgw/swss"
 )
 
 // Output formats.
@@ -46,29 +47,29 @@ func (e *Env) checkOutput() error {
 // JSON reports whether -o json was given.
 func (e *Env) JSON() bool { return e.Output == OutputJSON }
 
-// Redis returns a client for the named database ("CONFIG_DB", "APPL_DB",
-// "STATE_DB", "ASIC_DB", "COUNTERS_DB", …) and its key separator, for
-// commands that other packages add.
-func (e *Env) Redis(name string) (*redis.Client, string, error) {
-	s, err := e.store(name)
+// DB returns the named database of the switch (swss.ConfigDB,
+// swss.ApplDB, swss.StateDB, …), connected on first use and closed when the
+// command ends; for commands that other packages add.
+func (e *Env) DB(ctx context.Context, name string) (*swss.DB, error) {
+	s, err := e.store(ctx, name)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	return s.rdb, s.sep, nil
+	return s.db, nil
 }
 
-func (e *Env) store(name string) (*store, error) {
+func (e *Env) store(ctx context.Context, name string) (*store, error) {
 	if s, ok := e.stores[name]; ok {
 		return s, nil
 	}
-	rdb, sep, err := openDB(e.DBConfig, e.Socket, name)
+	db, err := openDB(ctx, e.DBConfig, e.Socket, name)
 	if err != nil {
 		return nil, err
 	}
 	if e.stores == nil {
 		e.stores = map[string]*store{}
 	}
-	s := &store{name: name, rdb: rdb, sep: sep}
+	s := &store{name: name, db: db, rdb: db.Client, sep: db.Separator}
 	e.stores[name] = s
 	return s, nil
 }
@@ -77,7 +78,7 @@ func (e *Env) store(name string) (*store, error) {
 func (e *Env) Close() error {
 	var errs []error
 	for _, s := range e.stores {
-		errs = append(errs, s.rdb.Close())
+		errs = append(errs, s.db.Close())
 	}
 	e.stores = nil
 	return errors.Join(errs...)

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vltgw/vltgw/swss/redistest"
 )
 
 // run runs the CLI against the test redis and returns stdout.
@@ -28,7 +30,8 @@ func run(t *testing.T, sock string, args ...string) string {
 }
 
 func TestConfigLoadSaveRoundTrip(t *testing.T) {
-	sock := startRedis(t)
+	srv := redistest.Start(t)
+	sock := srv.Socket
 	example := "../lab/examples/single-switch/config_db.json"
 	if out := run(t, sock, "config", "load", example); !strings.Contains(out, "Loaded 20 rows of 7 tables") {
 		t.Fatalf("load: %q", out)
@@ -61,7 +64,8 @@ func TestConfigLoadSaveRoundTrip(t *testing.T) {
 }
 
 func TestShowCommandsReadTheDatabases(t *testing.T) {
-	sock := startRedis(t)
+	srv := redistest.Start(t)
+	sock := srv.Socket
 	ctx := context.Background()
 	db := func(id int) *redis.Client {
 		c := redis.NewClient(&redis.Options{Network: "unix", Addr: sock, DB: id})

@@ -3,14 +3,16 @@ package cli
 import (
 	"context"
 	"strings"
+
+	"github.com/vltgw/vltgw/swss"
 )
 
 func runShowInterfacesStatus(ctx context.Context, env *Env, _ []string) error {
-	app, err := readTable(ctx, env, ApplDB, "PORT_TABLE")
+	app, err := readTable(ctx, env, swss.ApplDB, "PORT_TABLE")
 	if err != nil {
 		return err
 	}
-	state, err := readTable(ctx, env, StateDB, "PORT_TABLE")
+	state, err := readTable(ctx, env, swss.StateDB, "PORT_TABLE")
 	if err != nil {
 		return err
 	}
@@ -24,16 +26,16 @@ func runShowInterfacesStatus(ctx context.Context, env *Env, _ []string) error {
 func runShowVlanBrief(ctx context.Context, env *Env, _ []string) error {
 	var in VlanRows
 	var err error
-	if in.Vlan, err = readTable(ctx, env, ConfigDB, "VLAN"); err != nil {
+	if in.Vlan, err = readTable(ctx, env, swss.ConfigDB, "VLAN"); err != nil {
 		return err
 	}
-	if in.Member, err = readTable(ctx, env, ConfigDB, "VLAN_MEMBER"); err != nil {
+	if in.Member, err = readTable(ctx, env, swss.ConfigDB, "VLAN_MEMBER"); err != nil {
 		return err
 	}
-	if in.Interface, err = readTable(ctx, env, ConfigDB, "VLAN_INTERFACE"); err != nil {
+	if in.Interface, err = readTable(ctx, env, swss.ConfigDB, "VLAN_INTERFACE"); err != nil {
 		return err
 	}
-	errs, err := readTable(ctx, env, StateDB, "CFG_ERROR_TABLE")
+	errs, err := readTable(ctx, env, swss.StateDB, "CFG_ERROR_TABLE")
 	if err != nil {
 		return err
 	}
@@ -49,7 +51,7 @@ func runShowVlanBrief(ctx context.Context, env *Env, _ []string) error {
 }
 
 func runShowIPRoute(ctx context.Context, env *Env, _ []string) error {
-	asic, err := env.store(ASICDB)
+	asic, err := env.store(ctx, swss.AsicDB)
 	if err != nil {
 		return err
 	}
@@ -67,10 +69,10 @@ func runShowIPRoute(ctx context.Context, env *Env, _ []string) error {
 			in.ASIC[k] = f
 		}
 	}
-	if in.App, err = readTable(ctx, env, ApplDB, "ROUTE_TABLE"); err != nil {
+	if in.App, err = readTable(ctx, env, swss.ApplDB, "ROUTE_TABLE"); err != nil {
 		return err
 	}
-	counters, err := env.store(CountersDB)
+	counters, err := env.store(ctx, swss.CountersDB)
 	if err != nil {
 		return err
 	}
@@ -91,7 +93,7 @@ func runShowIPRoute(ctx context.Context, env *Env, _ []string) error {
 }
 
 func readTable(ctx context.Context, env *Env, db, table string) (map[string]map[string]string, error) {
-	s, err := env.store(db)
+	s, err := env.store(ctx, db)
 	if err != nil {
 		return nil, err
 	}

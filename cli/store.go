@@ -6,12 +6,15 @@ import (
 	"strings"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vltgw/vltgw/swss"
 )
 
 // store reads and writes one database of the switch with pipelined
 // commands (a CLI reads whole tables; one round trip per row would be slow).
 type store struct {
 	name string
+	db   *swss.DB
 	rdb  *redis.Client
 	sep  string
 }

@@ -12,10 +12,19 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/vltgw/vltgw/cli"
 )
 
+// quiet drops go-redis' own dial-retry log lines; the command reports the
+// error itself.
+type quiet struct{}
+
+func (quiet) Printf(context.Context, string, ...any) {}
+
 func main() {
+	redis.SetLogger(quiet{})
 	app := cli.New("vltgw")
 	// Add other command sets here (show vlt …, config vlt …, lab …).
 	for _, register := range []func(*cli.App) error{cli.Builtin} {
