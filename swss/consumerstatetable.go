@@ -117,11 +117,19 @@ func (c *ConsumerStateTable) Close() error { return c.sub.Close() }
 // SET carrying only the fields written since the last pop; a key without
 // is a DEL.
 func (c *ConsumerStateTable) Pops(ctx context.Context) ([]KeyOpFieldValues, error) {
-	ch := c.sub.Channel()
-	timer := time.NewTimer(c.pollTick)
+	return waitAndPop(ctx, c.sub, c.pollTick, c.PopNow)
+}
+
+// waitAndPop pops; when nothing is pending it waits for a wake-up on the
+// table channel, or the poll period (a PUBLISH lost across a reconnect must
+// not stall a consumer), and pops again.
+func waitAndPop(ctx context.Context, sub *redis.PubSub, poll time.Duration,
+	pop func(context.Context) ([]KeyOpFieldValues, error)) ([]KeyOpFieldValues, error) {
+	ch := sub.Channel()
+	timer := time.NewTimer(poll)
 	defer timer.Stop()
 	for {
-		out, err := c.PopNow(ctx)
+		out, err := pop(ctx)
 		if err != nil || len(out) > 0 {
 			return out, err
 		}
@@ -130,7 +138,7 @@ func (c *ConsumerStateTable) Pops(ctx context.Context) ([]KeyOpFieldValues, erro
 			return nil, ctx.Err()
 		case <-ch:
 		case <-timer.C:
-			timer.Reset(c.pollTick)
+			timer.Reset(poll)
 		}
 	}
 }

@@ -59,22 +59,7 @@ func (c *ConsumerTable) Close() error { return c.sub.Close() }
 // has no fields; an entry whose field array does not parse comes with
 // Malformed set and no fields.
 func (c *ConsumerTable) Pops(ctx context.Context) ([]KeyOpFieldValues, error) {
-	ch := c.sub.Channel()
-	timer := time.NewTimer(c.pollTick)
-	defer timer.Stop()
-	for {
-		out, err := c.PopNow(ctx)
-		if err != nil || len(out) > 0 {
-			return out, err
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-ch:
-		case <-timer.C:
-			timer.Reset(c.pollTick)
-		}
-	}
+	return waitAndPop(ctx, c.sub, c.pollTick, c.PopNow)
 }
 
 // PopNow returns up to one batch of queued entries without waiting.
