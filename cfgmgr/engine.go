@@ -264,7 +264,7 @@ func (e *Engine) seed(k TableKey, existing map[AppKey]Fields) {
 	}
 	e.out[k] = rows
 	e.seeded[k] = true
-	e.view.applied[k] = struct{}{}
+	e.view.setApplied(k, true)
 	f, _ := e.snap.Get(k.Table, k.Key)
 	e.takeClaims(k, e.snap.claims(k, f))
 }
@@ -347,11 +347,10 @@ func (e *Engine) eval(k TableKey) {
 	was := e.view.Applied(k)
 	now := exists && rej == nil
 	e.publish(k, rows)
+	e.view.setApplied(k, now)
 	if now {
-		e.view.applied[k] = struct{}{}
 		e.takeClaims(k, e.snap.claims(k, f))
 	} else {
-		delete(e.view.applied, k)
 		e.takeClaims(k, nil)
 	}
 	e.report(k, rej)

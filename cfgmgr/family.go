@@ -31,16 +31,53 @@ type View struct {
 	*Snapshot
 	applied map[TableKey]struct{}
 	holders map[string]map[string]TableKey // claim index → value → holder
+	roles   map[string]*[3]int             // port → applied rows per role
 }
 
 // NewView returns a view over s with the given applied rows and claim holders
 // (for tests of a single family; the engine keeps its own).
 func NewView(s *Snapshot, applied []TableKey) *View {
-	v := &View{Snapshot: s, applied: map[TableKey]struct{}{}, holders: map[string]map[string]TableKey{}}
+	v := &View{Snapshot: s, applied: map[TableKey]struct{}{}, holders: map[string]map[string]TableKey{}, roles: map[string]*[3]int{}}
 	for _, k := range applied {
-		v.applied[k] = struct{}{}
+		v.setApplied(k, true)
 	}
 	return v
+}
+
+// setApplied records whether row k is published, keeping the per-port role
+// counts.
+func (v *View) setApplied(k TableKey, on bool) {
+	_, was := v.applied[k]
+	if was == on {
+		return
+	}
+	if on {
+		v.applied[k] = struct{}{}
+	} else {
+		delete(v.applied, k)
+	}
+	port, r, ok := roleOf(k)
+	if !ok {
+		return
+	}
+	c := v.roles[port]
+	if c == nil {
+		c = &[3]int{}
+		v.roles[port] = c
+	}
+	if on {
+		c[r]++
+	} else if c[r]--; *c == [3]int{} {
+		delete(v.roles, port)
+	}
+}
+
+// appliedInRole returns how many applied rows give port role r.
+func (v *View) appliedInRole(port string, r portRole) int {
+	if c := v.roles[port]; c != nil {
+		return c[r]
+	}
+	return 0
 }
 
 // Applied reports whether row k is currently published.

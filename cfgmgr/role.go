@@ -44,32 +44,42 @@ func roleRows(s *Snapshot, port string, r portRole) []TableKey {
 
 // checkRole returns an error when port already has, or is due to get, a role
 // other than r: a role with an applied row wins; otherwise the role first in
-// precedence order among the configured ones.
+// precedence order among the configured ones. It costs O(1) unless it
+// fails (the per-port counts of the view and the snapshot's key indexes).
 func checkRole(v *View, port string, r portRole) error {
 	for _, o := range roles {
-		if o == r {
-			continue
-		}
-		for _, k := range roleRows(v.Snapshot, port, o) {
-			if v.Applied(k) {
-				return roleError(port, o, k)
+		if o != r && v.appliedInRole(port, o) > 0 {
+			for _, k := range roleRows(v.Snapshot, port, o) {
+				if v.Applied(k) {
+					return roleError(port, o, k)
+				}
 			}
 		}
 	}
-	for _, k := range roleRows(v.Snapshot, port, r) {
-		if v.Applied(k) {
-			return nil
-		}
+	if v.appliedInRole(port, r) > 0 {
+		return nil
 	}
 	for _, o := range roles {
 		if o == r {
 			return nil
 		}
-		if rows := roleRows(v.Snapshot, port, o); len(rows) > 0 {
-			return roleError(port, o, rows[0])
+		if roleCount(v.Snapshot, port, o) > 0 {
+			return roleError(port, o, roleRows(v.Snapshot, port, o)[0])
 		}
 	}
 	return nil
+}
+
+// roleCount returns how many rows give port role r.
+func roleCount(s *Snapshot, port string, r portRole) int {
+	switch r {
+	case roleLAGMember:
+		return s.CountByLast(TablePortChannelMember, port)
+	case roleVLANMember:
+		return s.CountByLast(TableVlanMember, port)
+	default:
+		return s.CountByFirst(TableInterface, port)
+	}
 }
 
 func roleError(port string, r portRole, k TableKey) error {

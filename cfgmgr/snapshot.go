@@ -93,6 +93,12 @@ func (s *Snapshot) ByFirst(table, part string) []string { return sorted(s.first[
 // ("Ethernet0" finds "Vlan10|Ethernet0" and "Ethernet0").
 func (s *Snapshot) ByLast(table, part string) []string { return sorted(s.last[table][part]) }
 
+// CountByFirst returns how many keys of table have first "|" part part.
+func (s *Snapshot) CountByFirst(table, part string) int { return len(s.first[table][part]) }
+
+// CountByLast returns how many keys of table have last "|" part part.
+func (s *Snapshot) CountByLast(table, part string) int { return len(s.last[table][part]) }
+
 // Lookup returns, sorted, the rows filed under value in the named index.
 func (s *Snapshot) Lookup(index, value string) []TableKey {
 	set := s.index[index][value]
