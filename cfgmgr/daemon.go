@@ -44,7 +44,8 @@ type DaemonConfig struct {
 	Logger zerolog.Logger
 	// Families default to DefaultFamilies().
 	Families []Family
-	// Translators are whole-table families (e.g. the VLT tables).
+	// Translators are whole-table families; nil means DefaultTranslators()
+	// (the VLT tables), an empty non-nil slice none.
 	Translators []Translator
 	// ExtraTables are subscribed and kept in the snapshot without a family.
 	ExtraTables []string
@@ -70,6 +71,9 @@ func NewDaemon(cfg DaemonConfig) (*Daemon, error) {
 	}
 	if cfg.Families == nil {
 		cfg.Families = DefaultFamilies()
+	}
+	if cfg.Translators == nil {
+		cfg.Translators = DefaultTranslators()
 	}
 	if cfg.MaxBurst <= 0 {
 		cfg.MaxBurst = 16384

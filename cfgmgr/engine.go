@@ -183,7 +183,7 @@ func (e *Engine) Start(rows []Event, existing map[AppKey]Fields, errs map[TableK
 	}
 	var stale []TableKey
 	for k := range e.rej {
-		if !e.snap.Has(k.Table, k.Key) {
+		if _, fam := e.famOf[k.Table]; fam && !e.snap.Has(k.Table, k.Key) {
 			stale = append(stale, k)
 		}
 	}
