@@ -16,6 +16,7 @@ const maxDrain = 64
 // stop: nil). It returns an error only when the start sequence fails.
 func (a *Agent) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
+	defer a.cfg.Source.Close() // after the feeders stopped
 	defer wg.Wait()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -27,7 +28,6 @@ func (a *Agent) Run(ctx context.Context) error {
 		wg.Add(1)
 		go func() { defer wg.Done(); a.notificationFeed(ctx, ntfs) }()
 	}
-	defer a.cfg.Source.Close()
 	if err := a.start(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil
