@@ -133,7 +133,13 @@ func (a *Agent) start(ctx context.Context) error {
 		return fmt.Errorf("orchagent: APP_DB replay: %w", err)
 	}
 	if err := a.cfg.Client.NotifyApplyView(ctx); err != nil {
-		return fmt.Errorf("orchagent: %w", err)
+		// syncd applied what the platform accepted; the refusals are in its
+		// log and ASIC_DB shows the truth. Carry on rather than leave the
+		// switch unmanaged.
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		a.log.Error().Err(err).Msg("APPLY_VIEW refused; continuing with what syncd applied")
 	}
 	a.log.Info().Int("rows", len(snap)).Int("pending", a.core.pendingCount()).Msg("APP_DB replayed; APPLY_VIEW sent")
 	a.settled()

@@ -25,7 +25,7 @@ type queueSyncd struct {
 	views []string
 }
 
-func startQueueSyncd(t *testing.T, asic *swss.DB, f *fakeASIC) *queueSyncd {
+func startQueueSyncd(t testing.TB, asic *swss.DB, f *fakeASIC) *queueSyncd {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	in, err := swss.NewConsumerTable(ctx, asic, sairedis.AsicStateTable, swss.WithPopBatch(4096))
@@ -141,7 +141,7 @@ func (q *queueSyncd) count(t halv1.ObjectType) int {
 
 // redisEnv is one switch's Redis with orchagent running against it.
 type redisEnv struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *redistest.Server
 	app     *swss.DB
 	state   *swss.DB
@@ -149,9 +149,10 @@ type redisEnv struct {
 	syncd   *queueSyncd
 	settled chan int
 	stop    func()
+	quiet   bool
 }
 
-func newRedisEnv(t *testing.T) *redisEnv {
+func newRedisEnv(t testing.TB) *redisEnv {
 	t.Helper()
 	srv := redistest.Start(t)
 	e := &redisEnv{t: t, srv: srv, app: srv.DB(swss.ApplDB), state: srv.DB(swss.StateDB), asic: srv.DB(swss.AsicDB)}
@@ -165,9 +166,18 @@ func (e *redisEnv) start() {
 	e.t.Helper()
 	e.settled = make(chan int, 1024)
 	ctx, cancel := context.WithCancel(context.Background())
+	log := zerolog.New(zerolog.NewTestWriter(e.t)).Level(zerolog.WarnLevel)
+	if e.quiet {
+		log = zerolog.Nop()
+	}
 	a, closeAll, err := OpenRedis(ctx, RedisOptions{DBConfig: e.srv.DBConfig(), Timeout: 30 * time.Second,
-		Logger:    zerolog.New(zerolog.NewTestWriter(e.t)).Level(zerolog.WarnLevel),
-		OnSettled: func(p int) { e.settled <- p }})
+		Logger: log,
+		OnSettled: func(p int) {
+			select {
+			case e.settled <- p:
+			default: // nobody is waiting; until polls as well
+			}
+		}})
 	if err != nil {
 		e.t.Fatal(err)
 	}
