@@ -61,7 +61,7 @@ func (a *Agent) build(sw *SwitchInfo) error {
 	a.sw = sw
 	env := &Env{
 		ASIC: a.core.ops, Switch: sw, Events: &Events{}, State: a.cfg.State, Clock: a.cfg.Clock,
-		Log: a.log, Resync: a.core.Resync,
+		Log: a.log, Resync: a.core.Resync, AfterFunc: a.core.afterFunc,
 	}
 	owners := routeOwners{}
 	ports := newPortsOrch(env)

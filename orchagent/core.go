@@ -75,6 +75,7 @@ type core struct {
 	// refusal naming a missing object.
 	attempts map[string]int
 	quick    map[string]bool
+	timers   []*timer
 	applied  []*Task
 	failed   map[*Task]bool
 	gen      uint64

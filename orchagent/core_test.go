@@ -287,3 +287,28 @@ func waitGoroutines(t *testing.T, base int) {
 	buf := make([]byte, 1<<16)
 	t.Fatalf("goroutines %d → %d:\n%s", base, n, buf[:runtime.Stack(buf, true)])
 }
+
+func TestAfterFuncRunsOnTheLoopByTheClock(t *testing.T) {
+	h := newHarness(t)
+	var fired []string
+	h.a.env.AfterFunc(3*time.Second, func() { fired = append(fired, "3s") })
+	cancel := h.a.env.AfterFunc(2*time.Second, func() { fired = append(fired, "cancelled") })
+	h.a.env.AfterFunc(time.Second, func() {
+		fired = append(fired, "1s")
+		h.a.env.AfterFunc(time.Second, func() { fired = append(fired, "1s+1s") })
+	})
+	cancel()
+	if due, ok := h.a.core.nextWake(); !ok || due.Sub(h.clock.Now()) != time.Second {
+		t.Fatalf("next wake in %v", due.Sub(h.clock.Now()))
+	}
+	h.clock.Advance(time.Second)
+	h.a.core.wake(h.clock.Now())
+	h.clock.Advance(2 * time.Second)
+	h.a.core.wake(h.clock.Now())
+	if got := fmt.Sprint(fired); got != "[1s 1s+1s 3s]" {
+		t.Fatalf("fired %s", got)
+	}
+	if _, ok := h.a.core.nextWake(); ok {
+		t.Fatal("timers left")
+	}
+}

@@ -49,7 +49,7 @@ func (a *Agent) Run(ctx context.Context) error {
 		case n := <-ntfs:
 			a.core.notify(n)
 		case now := <-retry:
-			a.core.retryDue(now)
+			a.core.wake(now)
 		}
 	drain:
 		for i := 0; i < maxDrain; i++ {
@@ -69,7 +69,7 @@ func (a *Agent) Run(ctx context.Context) error {
 			a.log.Error().Err(err).Msg("flush failed; refused rows will be retried")
 		}
 		retry = nil
-		if due, ok := a.core.nextRetry(); ok {
+		if due, ok := a.core.nextWake(); ok {
 			retry = a.cfg.Clock.After(max(due.Sub(a.cfg.Clock.Now()), 0))
 		}
 		a.settled()

@@ -1,6 +1,8 @@
 package orchagent
 
 import (
+	"time"
+
 	"github.com/rs/zerolog"
 
 	"github.com/vltgw/vltgw/swss"
@@ -56,6 +58,10 @@ type Env struct {
 	// Resync queues a key of a table for Sync again (an orch whose own
 	// state changed what an already applied row should do).
 	Resync func(table, key string)
+	// AfterFunc runs fn on the event loop once d has passed on Clock (the
+	// proxy gateway's peer-routing timeout); the ops fn queues are flushed
+	// in that round. The returned function cancels it.
+	AfterFunc func(d time.Duration, fn func()) (cancel func())
 }
 
 // OrchFactory builds an extra orch once the core orchs exist.
