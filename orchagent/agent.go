@@ -103,13 +103,21 @@ func (a *Agent) tables() []string {
 	return out
 }
 
-// boot sends INIT_VIEW, creates the switch and builds the orchs.
+// boot creates the switch, sends INIT_VIEW and builds the orchs.
+//
+// SONiC sends INIT_VIEW before creating the switch and sairedis' syncd
+// creates a switch right away even in init-view mode. vltgw's syncd
+// records everything after INIT_VIEW in the temporary view, switch
+// included, so on a fresh syncd the switch would not exist for the gets
+// that follow. Creating the switch first works with both: syncd maps it
+// (or finds it already mapped, after an orchagent restart) and keeps the
+// platform's own objects out of the view comparison.
 func (a *Agent) boot(ctx context.Context) error {
-	if err := a.cfg.Client.NotifyInitView(ctx); err != nil {
-		return fmt.Errorf("orchagent: %w", err)
-	}
 	sw, err := initSwitch(ctx, a.cfg.Client, a.cfg.MAC, a.log)
 	if err != nil {
+		return fmt.Errorf("orchagent: %w", err)
+	}
+	if err := a.cfg.Client.NotifyInitView(ctx); err != nil {
 		return fmt.Errorf("orchagent: %w", err)
 	}
 	return a.build(sw)

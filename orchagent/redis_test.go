@@ -195,7 +195,12 @@ func (e *redisEnv) start() {
 	}
 	stop := e.stop
 	e.t.Cleanup(stop)
-	<-e.settled
+	select {
+	case <-e.settled:
+	case err := <-done:
+		done <- err
+		e.t.Fatalf("orchagent ended at start: %v", err)
+	}
 }
 
 func (e *redisEnv) shutdown() { e.stop() }
@@ -210,7 +215,7 @@ func (e *redisEnv) until(what string, cond func() bool) {
 		case <-e.settled:
 		case <-time.After(50 * time.Millisecond):
 		case <-deadline:
-			e.t.Fatalf("timed out waiting for %s", what)
+			e.t.Fatalf("timed out waiting for %s: %s", what, e.describe())
 		}
 	}
 }
