@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/rs/zerolog"
+
 	"github.com/vltgw/vltgw/orchagent/sairedis"
 	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
 )
@@ -59,10 +61,11 @@ type opQueue struct {
 	batch  Batch
 	dones  []Done // parallel to the batch's ops
 	stats  *Stats
+	log    zerolog.Logger
 }
 
-func newOpQueue(c Client, stats *Stats) *opQueue {
-	return &opQueue{client: c, batch: c.NewBatch(), ctx: context.Background(), stats: stats}
+func newOpQueue(c Client, stats *Stats, log zerolog.Logger) *opQueue {
+	return &opQueue{client: c, batch: c.NewBatch(), ctx: context.Background(), stats: stats, log: log}
 }
 
 func (q *opQueue) SwitchID() uint64 { return q.client.SwitchID() }
@@ -117,7 +120,7 @@ func (q *opQueue) flush(ctx context.Context) error {
 			q.stats.OpErrors++
 		}
 		if d != nil {
-			d(results[i].Err)
+			safely(q.log, "op callback "+results[i].Key, func() { d(results[i].Err) })
 		}
 	}
 	return err

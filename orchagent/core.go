@@ -88,7 +88,7 @@ func newCore(log zerolog.Logger, client Client, state StateWriter, clock Clock) 
 		errs: make(map[string]errRecord), retries: make(map[string]*retryEntry), failed: make(map[*Task]bool),
 		attempts: make(map[string]int), quick: make(map[string]bool),
 	}
-	c.ops = newOpQueue(client, &c.stats)
+	c.ops = newOpQueue(client, &c.stats, log)
 	return c
 }
 
@@ -183,13 +183,10 @@ func (c *core) pass() bool {
 // sync runs one Sync, turning a panic in an orch into a failure of that
 // row so one bad row cannot stop the agent.
 func (c *core) sync(ts *tableState, t *Task) (res Result) {
-	defer func() {
-		if p := recover(); p != nil {
-			c.log.Error().Str("key", t.Name()).Interface("panic", p).Msg("orch panicked on a row")
-			res = Result{kind: kindFailed, status: "SAI_STATUS_FAILURE", reason: fmt.Sprintf("internal error: %v", p)}
-		}
-	}()
-	return ts.orch.Sync(t)
+	if err := safely(c.log, t.Name(), func() { res = ts.orch.Sync(t) }); err != nil {
+		return Result{kind: kindFailed, status: "SAI_STATUS_FAILURE", reason: err.Error()}
+	}
+	return res
 }
 
 // settle runs passes and flushes until nothing is left to send: pending rows
@@ -334,7 +331,7 @@ func (c *core) pendingCount() int {
 func (c *core) notify(n swss.Notification) {
 	for _, o := range c.orchs {
 		if h, ok := o.(NotificationHandler); ok {
-			h.HandleNotification(n)
+			safely(c.log, o.Name()+" notification "+n.Op, func() { h.HandleNotification(n) })
 		}
 	}
 }

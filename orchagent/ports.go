@@ -164,6 +164,7 @@ func (o *portsOrch) syncPort(t *Task) Result {
 		pp.name = name
 		o.ports[name] = p
 		o.writeOper(name, pp.operUp)
+		o.env.State.SetState(StatePortTable, name, map[string]string{"admin_status": upDown(p.admin)})
 	} else if ls, ok := t.Field("lanes"); ok {
 		lanes, err := parseLanes(ls)
 		if err != nil {

@@ -54,7 +54,7 @@ func (c *core) wake(now time.Time) {
 		t := due[first]
 		due = append(due[:first], due[first+1:]...)
 		if !t.cancelled {
-			t.fn()
+			safely(c.log, "timer", t.fn)
 		}
 	}
 }
