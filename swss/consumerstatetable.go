@@ -9,44 +9,78 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// consumerStatePopScript pops up to ARGV[1] keys atomically, following
-// swss-common's consumer_state_table_pops.lua: a key in the del set first
-// has its applied row deleted; staged fields then move into the applied row
-// "<T><sep><k>"; the staged fields are returned (none ⇒ the key is a DEL).
+// consumerStatePopScript pops up to ARGV[1] keys atomically, with the
+// semantics of swss-common's consumer_state_table_pops.lua as the wire spec
+// fixes them: a key in the del set first has its applied row "<T><sep><k>"
+// deleted; its staged fields then merge into the applied row; the staged
+// fields are returned (none ⇒ the key is a DEL, so a delete followed by a
+// set arrives as one SET).
+//
+// Differences that do not change the data (they keep the per-key Redis
+// work, the hot path's cost, low): the del set is only probed per key when
+// it is not empty; a staged hash whose applied row does not exist (a new
+// key, or one just deleted) is RENAMEd into place instead of copied and
+// dropped; the other staging hashes are dropped with one variadic DEL.
+// Keyspace watchers of applied rows therefore see "rename_to" rather than
+// "hset" for new rows; both mean "re-read the row". A staging key that is not a hash (written by something else)
+// is reported with Redis' error instead of failing the whole script — a
+// failed script would have SPOPped the other keys already, losing them.
+//
 // KEYS[1] key set, KEYS[2] applied-row prefix "<T><sep>", KEYS[3] del set;
-// ARGV[2] staging prefix "_". A staging key that is not a hash (written by
-// something else) is reported with Redis' error and left untouched, so one
-// bad key cannot fail the pop of the others.
+// ARGV[1] count, ARGV[2] staging prefix "_".
 var consumerStatePopScript = redis.NewScript(`
-local ret = {}
-local keys = redis.call('SPOP', KEYS[1], ARGV[1])
-for i = 1, #keys do
-  local key = keys[i]
-  local stage = ARGV[2] .. KEYS[2] .. key
-  local fvs = redis.pcall('HGETALL', stage)
-  local deleted = redis.call('SREM', KEYS[3], key)
-  if fvs.err then
-    table.insert(ret, {key, fvs.err})
-  else
-    if deleted == 1 then
-      redis.call('DEL', KEYS[2] .. key)
+local function chunked(cmd, key, list, first, last)
+  for j = first, last, 1000 do
+    if key then
+      redis.call(cmd, key, unpack(list, j, math.min(j + 999, last)))
+    else
+      redis.call(cmd, unpack(list, j, math.min(j + 999, last)))
     end
-    if #fvs > 0 then
-      redis.call('HSET', KEYS[2] .. key, unpack(fvs))
-      redis.call('DEL', stage)
-    end
-    table.insert(ret, {key, fvs})
   end
 end
+local ret = {}
+local keys = redis.call('SPOP', KEYS[1], ARGV[1])
+local anyDel = redis.call('SCARD', KEYS[3]) > 0
+local stages = {}
+for i = 1, #keys do
+  local key = keys[i]
+  local row = KEYS[2] .. key
+  local stage = ARGV[2] .. row
+  local deleted = anyDel and redis.call('SREM', KEYS[3], key) == 1
+  if deleted then
+    redis.call('DEL', row)
+  end
+  local fvs = redis.pcall('HGETALL', stage)
+  if fvs.err then
+    ret[#ret + 1] = {key, fvs.err}
+  else
+    if #fvs > 0 then
+      if deleted or redis.call('EXISTS', row) == 0 then
+        redis.call('RENAME', stage, row)
+      else
+        chunked('HSET', row, fvs, 1, #fvs)
+        stages[#stages + 1] = stage
+      end
+    end
+    ret[#ret + 1] = {key, fvs}
+  end
+end
+chunked('DEL', nil, stages, 1, #stages)
 return ret
 `)
 
 // DefaultPopBatch is how many keys one pop takes, as swss-common.
 const DefaultPopBatch = 128
 
-// pollInterval bounds how long a consumer can miss work whose wake-up
-// PUBLISH was lost (e.g. across a Redis restart).
-const pollInterval = time.Second
+// maxPopScriptKeys bounds one pop script call whatever the batch option
+// says, as swss-common does (1024): Redis serves nobody else while a
+// script runs.
+const maxPopScriptKeys = 1024
+
+// maxDrainKeys bounds what one PopNow returns while a producer keeps the
+// key set full, so a caller always gets control back (and memory stays
+// bounded) under sustained load.
+const maxDrainKeys = 8192
 
 // ConsumerStateTable consumes what ProducerStateTables (ours, swss-common's
 // C++ or Python ones) write to a table.
@@ -55,38 +89,9 @@ type ConsumerStateTable struct {
 	table    string
 	batch    int
 	keys     []string
-	sub      *redis.PubSub
+	sub      *subscription
 	log      zerolog.Logger
 	pollTick time.Duration
-}
-
-// ConsumerOption configures a consumer.
-type ConsumerOption func(*consumerOptions)
-
-type consumerOptions struct {
-	batch int
-	log   zerolog.Logger
-	poll  time.Duration
-}
-
-// WithPopBatch sets how many keys one pop takes.
-func WithPopBatch(n int) ConsumerOption { return func(o *consumerOptions) { o.batch = n } }
-
-// WithLogger sets the logger for skipped malformed entries.
-func WithLogger(l zerolog.Logger) ConsumerOption { return func(o *consumerOptions) { o.log = l } }
-
-// WithPollInterval sets the fallback poll period (tests shorten it).
-func WithPollInterval(d time.Duration) ConsumerOption { return func(o *consumerOptions) { o.poll = d } }
-
-func buildOptions(opts []ConsumerOption) consumerOptions {
-	o := consumerOptions{batch: DefaultPopBatch, log: zerolog.Nop(), poll: pollInterval}
-	for _, f := range opts {
-		f(&o)
-	}
-	if o.batch <= 0 {
-		o.batch = DefaultPopBatch
-	}
-	return o
 }
 
 // NewConsumerStateTable subscribes to the table's channel. Keys pending
@@ -95,56 +100,38 @@ func buildOptions(opts []ConsumerOption) consumerOptions {
 func NewConsumerStateTable(ctx context.Context, db *DB, table string, opts ...ConsumerOption) (*ConsumerStateTable, error) {
 	o := buildOptions(opts)
 	c := &ConsumerStateTable{
-		db: db, table: table, batch: o.batch, log: o.log.With().Str("table", table).Logger(), pollTick: o.poll,
+		db: db, table: table, batch: min(o.batch, maxPopScriptKeys), log: o.log.With().Str("table", table).Logger(), pollTick: o.poll,
 		keys: []string{table + "_KEY_SET", table + db.Separator, table + "_DEL_SET"},
 	}
-	c.sub = db.Client.Subscribe(ctx, db.channelName(table))
-	if _, err := c.sub.Receive(ctx); err != nil { // wait for the subscription ack
-		c.sub.Close()
-		return nil, fmt.Errorf("%s: subscribe: %w", table, err)
+	sub, err := subscribeChannel(ctx, db.Client, db.channelName(table), false, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%s: subscribe %s: %w", table, db.channelName(table), err)
 	}
+	c.sub = sub
 	return c, nil
 }
 
 // Table returns the table name.
 func (c *ConsumerStateTable) Table() string { return c.table }
 
-// Close releases the subscription.
-func (c *ConsumerStateTable) Close() error { return c.sub.Close() }
+// Close releases the subscription; a Pops in progress returns an error.
+func (c *ConsumerStateTable) Close() error { return c.sub.close() }
 
 // Pops blocks until at least one change is available (or ctx ends) and
-// returns everything pending, batch by batch. A key with staged fields is a
-// SET carrying only the fields written since the last pop; a key without
-// is a DEL.
+// returns what is pending, batch after batch (bounded, see PopNow). A key
+// with staged fields is a SET carrying only the fields written since the
+// last pop (merge them into what you know); a key without is a DEL.
+//
+// An error (Redis unreachable, e.g. restarting) leaves the table usable:
+// call Pops again. Nothing is lost meanwhile: pending keys stay in the key
+// set, and after go-redis re-subscribes the next Pops pops at once.
 func (c *ConsumerStateTable) Pops(ctx context.Context) ([]KeyOpFieldValues, error) {
 	return waitAndPop(ctx, c.sub, c.pollTick, c.PopNow)
 }
 
-// waitAndPop pops; when nothing is pending it waits for a wake-up on the
-// table channel, or the poll period (a PUBLISH lost across a reconnect must
-// not stall a consumer), and pops again.
-func waitAndPop(ctx context.Context, sub *redis.PubSub, poll time.Duration,
-	pop func(context.Context) ([]KeyOpFieldValues, error)) ([]KeyOpFieldValues, error) {
-	ch := sub.Channel()
-	timer := time.NewTimer(poll)
-	defer timer.Stop()
-	for {
-		out, err := pop(ctx)
-		if err != nil || len(out) > 0 {
-			return out, err
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-ch:
-		case <-timer.C:
-			timer.Reset(poll)
-		}
-	}
-}
-
 // PopNow pops what is pending without waiting (possibly nothing). It keeps
-// popping while full batches come back, so one call drains a burst.
+// popping while full batches come back, so one call drains a burst, up to
+// maxDrainKeys keys.
 func (c *ConsumerStateTable) PopNow(ctx context.Context) ([]KeyOpFieldValues, error) {
 	var out []KeyOpFieldValues
 	for {
@@ -157,7 +144,7 @@ func (c *ConsumerStateTable) PopNow(ctx context.Context) ([]KeyOpFieldValues, er
 				out = append(out, kfv)
 			}
 		}
-		if len(res) < c.batch {
+		if len(res) < c.batch || len(out) >= maxDrainKeys {
 			return out, nil
 		}
 	}

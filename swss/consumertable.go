@@ -27,7 +27,7 @@ type ConsumerTable struct {
 	table    string
 	queue    string
 	batch    int
-	sub      *redis.PubSub
+	sub      *subscription
 	log      zerolog.Logger
 	pollTick time.Duration
 }
@@ -40,24 +40,28 @@ func NewConsumerTable(ctx context.Context, db *DB, table string, opts ...Consume
 		db: db, table: table, queue: table + "_KEY_VALUE_OP_QUEUE", batch: o.batch,
 		log: o.log.With().Str("table", table).Logger(), pollTick: o.poll,
 	}
-	c.sub = db.Client.Subscribe(ctx, db.channelName(table))
-	if _, err := c.sub.Receive(ctx); err != nil {
-		c.sub.Close()
-		return nil, fmt.Errorf("%s: subscribe: %w", table, err)
+	sub, err := subscribeChannel(ctx, db.Client, db.channelName(table), false, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%s: subscribe %s: %w", table, db.channelName(table), err)
 	}
+	c.sub = sub
 	return c, nil
 }
 
 // Table returns the table name.
 func (c *ConsumerTable) Table() string { return c.table }
 
-// Close releases the subscription.
-func (c *ConsumerTable) Close() error { return c.sub.Close() }
+// Close releases the subscription; a Pops in progress returns an error.
+func (c *ConsumerTable) Close() error { return c.sub.close() }
 
 // Pops blocks until entries are queued (or ctx ends) and returns them in
 // FIFO order. Op is the queued op without its "S"/"D" prefix; a "D" entry
-// has no fields; an entry whose field array does not parse comes with
-// Malformed set and no fields.
+// has no fields; an entry whose field array does not parse (or whose op
+// lacks the "S"/"D" prefix) is logged with its key and comes with Malformed
+// set and no fields, so an in-order replier can still answer it.
+//
+// An error (Redis unreachable) leaves the table usable: call Pops again;
+// the queue keeps what was not popped.
 func (c *ConsumerTable) Pops(ctx context.Context) ([]KeyOpFieldValues, error) {
 	return waitAndPop(ctx, c.sub, c.pollTick, c.PopNow)
 }
@@ -83,7 +87,13 @@ func (c *ConsumerTable) PopNow(ctx context.Context) ([]KeyOpFieldValues, error) 
 		}
 		prefix, name := op[0], op[1:]
 		e := KeyOpFieldValues{Key: key, Op: name}
-		if prefix != 'D' {
+		if prefix != 'S' && prefix != 'D' {
+			c.log.Error().Str("key", key).Str("op", op).Msg("queue entry whose op lacks the S/D prefix; delivered as malformed")
+			e.Op, e.Malformed = op, fmt.Sprintf("op %q lacks the S/D prefix", op)
+			out = append(out, e)
+			continue
+		}
+		if prefix == 'S' {
 			f, err := DecodeFieldArray(values)
 			if err != nil {
 				c.log.Error().Str("key", key).Str("op", name).Err(err).Msg("queue entry with a malformed field array; delivered as malformed")

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 )
 
@@ -46,46 +45,49 @@ func (p *NotificationProducer) Send(ctx context.Context, n Notification) error {
 	return nil
 }
 
-// NotificationConsumer receives from a channel.
+// NotificationConsumer receives from a channel. Pub/sub keeps nothing for
+// an absent subscriber: notifications published while the connection is
+// down (a Redis restart) are lost, as with swss-common; go-redis
+// re-subscribes by itself and later ones flow again.
 type NotificationConsumer struct {
 	channel string
-	sub     *redis.PubSub
+	sub     *subscription
 	log     zerolog.Logger
 }
 
-// NewNotificationConsumer subscribes to channel of db.
+// NewNotificationConsumer subscribes to channel of db; notifications
+// published after it returns are received.
 func NewNotificationConsumer(ctx context.Context, db *DB, channel string, opts ...ConsumerOption) (*NotificationConsumer, error) {
 	o := buildOptions(opts)
-	sub := db.Client.Subscribe(ctx, channel)
-	if _, err := sub.Receive(ctx); err != nil {
-		sub.Close()
+	sub, err := subscribeChannel(ctx, db.Client, channel, false, 1024)
+	if err != nil {
 		return nil, fmt.Errorf("subscribe %s: %w", channel, err)
 	}
 	return &NotificationConsumer{channel: channel, sub: sub, log: o.log.With().Str("channel", channel).Logger()}, nil
 }
 
-// Close releases the subscription.
-func (c *NotificationConsumer) Close() error { return c.sub.Close() }
+// Close releases the subscription; a Pop in progress returns an error.
+func (c *NotificationConsumer) Close() error { return c.sub.close() }
 
-// Pop blocks for the next well-formed notification; malformed messages are
-// logged and skipped.
+// Pop blocks for the next well-formed notification (or ctx's end);
+// malformed messages are logged and skipped.
 func (c *NotificationConsumer) Pop(ctx context.Context) (Notification, error) {
-	ch := c.sub.Channel()
 	for {
-		select {
-		case <-ctx.Done():
-			return Notification{}, ctx.Err()
-		case m, ok := <-ch:
-			if !ok {
-				return Notification{}, fmt.Errorf("%s: subscription closed", c.channel)
-			}
-			n, err := ParseNotification(m.Payload)
-			if err != nil {
-				c.log.Error().Err(err).Msg("malformed notification; skipped")
-				continue
-			}
-			return n, nil
+		ev := c.sub.next(ctx, 0)
+		switch {
+		case ev.contextClosed != nil:
+			return Notification{}, ev.contextClosed
+		case ev.closed:
+			return Notification{}, fmt.Errorf("%s: %w", c.channel, errSubscriptionClosed)
+		case ev.msg == nil:
+			continue // a re-subscription: nothing to deliver
 		}
+		n, err := ParseNotification(ev.msg.Payload)
+		if err != nil {
+			c.log.Error().Err(err).Msg("malformed notification; skipped")
+			continue
+		}
+		return n, nil
 	}
 }
 

@@ -5,32 +5,56 @@ import (
 	"fmt"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
 )
 
-// The producer scripts follow swss-common's Lua steps. One script serves a
-// whole batch of sets and deletes so a burst costs one round trip and at
-// most one PUBLISH (only when a key was newly added to the key set: the
-// consumer already has a wake-up pending for keys already in it).
+// producerBatchScript applies a whole batch of sets and deletes in one
+// atomic call, following swss-common's ProducerStateTable Lua steps: the
+// key joins "<T>_KEY_SET", set fields are HSET into the staging hash
+// "_<T><sep><k>", a delete joins "<T>_DEL_SET" and drops the staging hash,
+// and "G" is published once, only when some key was newly added (keys
+// already in the key set have a wake-up pending).
+//
+// Atomicity matters: a consumer popping between the SADD and the HSET of a
+// key it already holds would later pop the key with an empty stage and
+// take it for a delete.
+//
+// Cost matters too (it is the hot path): the key set and the del set each
+// get one variadic SADD per batch; only the per-key HSET and the per-delete
+// DEL stay per key. Deletes drop their stage in batch order, so "DEL k, SET
+// k" in one batch keeps the new fields and "SET k, DEL k" does not. Variadic
+// calls go in chunks because Lua's unpack is limited to ~8000 values.
 //
 // KEYS[1] channel, KEYS[2] key set, KEYS[3] del set, KEYS[4] staging prefix
-// "_<T><sep>". ARGV[1] "G", then per entry: op ("S"/"D"), key, n, n pairs.
+// "_<T><sep>". ARGV[1] "G", then per entry: key, "D" for a delete or the
+// number n of field pairs for a set followed by the n pairs.
 var producerBatchScript = redis.NewScript(`
-local added = 0
+local function chunked(cmd, key, list, first, last)
+  local r = 0
+  for j = first, last, 1000 do
+    r = r + redis.call(cmd, key, unpack(list, j, math.min(j + 999, last)))
+  end
+  return r
+end
+local keys, dels = {}, {}
 local i = 2
 while i <= #ARGV do
-  local op = ARGV[i]
-  local key = ARGV[i + 1]
-  local n = tonumber(ARGV[i + 2])
-  added = added + redis.call('SADD', KEYS[2], key)
-  local stage = KEYS[4] .. key
-  if op == 'D' then
-    redis.call('SADD', KEYS[3], key)
-    redis.call('DEL', stage)
+  local key, n = ARGV[i], ARGV[i + 1]
+  keys[#keys + 1] = key
+  if n == 'D' then
+    dels[#dels + 1] = key
+    redis.call('DEL', KEYS[4] .. key)
+    i = i + 2
   else
-    redis.call('HSET', stage, unpack(ARGV, i + 3, i + 2 + 2 * n))
+    n = tonumber(n)
+    if n > 0 then
+      chunked('HSET', KEYS[4] .. key, ARGV, i + 2, i + 1 + 2 * n)
+    end
+    i = i + 2 + 2 * n
   end
-  i = i + 3 + 2 * n
 end
+local added = chunked('SADD', KEYS[2], keys, 1, #keys)
+chunked('SADD', KEYS[3], dels, 1, #dels)
 if added > 0 then
   redis.call('PUBLISH', KEYS[1], ARGV[1])
 end
@@ -47,11 +71,14 @@ type ProducerStateTable struct {
 	db    *DB
 	table string
 	keys  []string
+	log   zerolog.Logger
 }
 
-// NewProducerStateTable returns a producer for table of db.
-func NewProducerStateTable(db *DB, table string) *ProducerStateTable {
-	return &ProducerStateTable{db: db, table: table, keys: []string{
+// NewProducerStateTable returns a producer for table of db. Of the
+// options only WithLogger applies (entries ApplyPipe has to skip).
+func NewProducerStateTable(db *DB, table string, opts ...ConsumerOption) *ProducerStateTable {
+	o := buildOptions(opts)
+	return &ProducerStateTable{db: db, table: table, log: o.log.With().Str("table", table).Logger(), keys: []string{
 		db.channelName(table), table + "_KEY_SET", table + "_DEL_SET", "_" + table + db.Separator,
 	}}
 }
@@ -69,11 +96,20 @@ func (p *ProducerStateTable) Del(ctx context.Context, key string) error {
 	return p.Apply(ctx, []KeyOpFieldValues{{Key: key, Op: OpDel}})
 }
 
-// Apply writes a batch of sets and deletes in order, in as few round trips
-// as possible (one pipelined script call per maxScriptEntries entries).
+// Apply writes a batch of sets and deletes in order, in one round trip
+// (one pipelined script call per maxScriptEntries entries; each call is
+// atomic and publishes at most once). A set without fields is staged as
+// NULL=NULL, since an empty stage would reach consumers as a delete. An
+// entry whose Op is neither OpSet nor OpDel fails the batch before anything
+// is written.
 func (p *ProducerStateTable) Apply(ctx context.Context, batch []KeyOpFieldValues) error {
 	if len(batch) == 0 {
 		return nil
+	}
+	for _, e := range batch {
+		if e.Op != OpSet && e.Op != OpDel {
+			return fmt.Errorf("%s: key %q: op %q is neither %s nor %s; nothing written", p.table, e.Key, e.Op, OpSet, OpDel)
+		}
 	}
 	pipe := p.db.Client.Pipeline()
 	p.queue(ctx, pipe, batch)
@@ -96,12 +132,30 @@ func (p *ProducerStateTable) Apply(ctx context.Context, batch []KeyOpFieldValues
 
 // ApplyPipe queues the batch on an existing pipeline (the caller Execs it),
 // so a daemon can write several tables in one round trip. The producer
-// script must be loaded (LoadScripts) before.
+// script must be loaded (LoadScripts) before, and again after a Redis
+// restart (Exec then fails with NOSCRIPT). Entries with an invalid Op are
+// logged with their key and skipped.
 func (p *ProducerStateTable) ApplyPipe(ctx context.Context, pipe redis.Pipeliner, batch []KeyOpFieldValues) {
+	var valid []KeyOpFieldValues // allocated only when something is skipped
+	for i, e := range batch {
+		ok := e.Op == OpSet || e.Op == OpDel
+		if !ok && valid == nil {
+			valid = append(make([]KeyOpFieldValues, 0, len(batch)), batch[:i]...)
+		}
+		if !ok {
+			p.log.Error().Str("key", e.Key).Str("op", e.Op).Msg("entry with an op neither SET nor DEL; skipped")
+		} else if valid != nil {
+			valid = append(valid, e)
+		}
+	}
+	if valid != nil {
+		batch = valid
+	}
 	p.queue(ctx, pipe, batch)
 }
 
-// LoadScripts loads the producer script into the server's script cache.
+// LoadScripts loads the producer and consumer scripts into the server's
+// script cache (needed before ApplyPipe).
 func LoadScripts(ctx context.Context, db *DB) error {
 	for _, s := range []*redis.Script{producerBatchScript, consumerStatePopScript, consumerQueuePopScript} {
 		if err := s.Load(ctx, db.Client).Err(); err != nil {
@@ -117,14 +171,14 @@ func (p *ProducerStateTable) queue(ctx context.Context, pipe redis.Pipeliner, ba
 		args := []any{updateNotification}
 		for _, e := range batch[:n] {
 			if e.Op == OpDel {
-				args = append(args, "D", e.Key, 0)
+				args = append(args, e.Key, "D")
 				continue
 			}
 			fields := e.Fields
 			if len(fields) == 0 { // an empty stage reads as a delete on the consumer side
 				fields = FieldValues{{"NULL", "NULL"}}
 			}
-			args = append(args, "S", e.Key, len(fields))
+			args = append(args, e.Key, len(fields))
 			for _, fv := range fields {
 				args = append(args, fv.Field, fv.Value)
 			}

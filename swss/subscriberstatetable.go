@@ -14,17 +14,29 @@ import (
 // SubscriberStateTable follows a plain table (CONFIG_DB, STATE_DB) through
 // keyspace notifications: first a dump of every row as SET, then for each
 // event DEL on "del" and otherwise the whole row re-read as SET. Redis must
-// run with notify-keyspace-events AKE.
+// run with notify-keyspace-events AKE (at least K plus the generic/hash
+// classes).
+//
+// Keyspace events are pub/sub: those fired while the connection is down are
+// lost. So after go-redis re-subscribes (a Redis restart), and after a
+// failed re-read, the table is read again whole: SET for every row, DEL for
+// every row delivered before that is gone. The consumer thus converges on
+// the table's content whatever it missed.
 type SubscriberStateTable struct {
 	db      *DB
 	table   string
 	prefix  string // "<T><sep>"
 	pattern string
-	sub     *redis.PubSub
+	sub     *subscription
 	log     zerolog.Logger
 	pending []KeyOpFieldValues // the initial dump, returned by the first Pops
 	dumped  bool
+	resync  bool                // re-read the whole table on the next Pops
+	known   map[string]struct{} // keys delivered as present, for DELs on resync
 }
+
+// maxEventBatch bounds the keyspace events resolved by one Pops.
+const maxEventBatch = 4096
 
 // NewSubscriberStateTable subscribes first and then dumps the table, so no
 // change made in between is lost.
@@ -32,26 +44,45 @@ func NewSubscriberStateTable(ctx context.Context, db *DB, table string, opts ...
 	o := buildOptions(opts)
 	s := &SubscriberStateTable{
 		db: db, table: table, prefix: table + db.Separator,
-		log: o.log.With().Str("table", table).Logger(),
+		log: o.log.With().Str("table", table).Logger(), known: map[string]struct{}{},
 	}
 	s.pattern = fmt.Sprintf("__keyspace@%d__:%s*", db.ID, escapeGlob(s.prefix))
-	s.sub = db.Client.PSubscribe(ctx, s.pattern)
-	if _, err := s.sub.Receive(ctx); err != nil {
-		s.sub.Close()
-		return nil, fmt.Errorf("%s: psubscribe: %w", table, err)
-	}
-	rows, err := NewTable(db, table).GetAll(ctx)
+	sub, err := subscribeChannel(ctx, db.Client, s.pattern, true, maxEventBatch)
 	if err != nil {
-		s.sub.Close()
+		return nil, fmt.Errorf("%s: psubscribe %s: %w", table, s.pattern, err)
+	}
+	s.sub = sub
+	dump, err := s.readAll(ctx)
+	if err != nil {
+		sub.close()
 		return nil, err
 	}
-	for _, k := range sortedKeys(rows) {
-		s.pending = append(s.pending, KeyOpFieldValues{Key: k, Op: OpSet, Fields: rows[k]})
-	}
+	s.pending = dump
 	return s, nil
 }
 
-func sortedKeys(m map[string]FieldValues) []string {
+// readAll reads the whole table: SET for every row, DEL for every key
+// delivered before that has gone; it updates known.
+func (s *SubscriberStateTable) readAll(ctx context.Context) ([]KeyOpFieldValues, error) {
+	rows, err := NewTable(s.db, s.table).GetAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []KeyOpFieldValues
+	for _, k := range sortedKeys(s.known) {
+		if _, ok := rows[k]; !ok {
+			out = append(out, KeyOpFieldValues{Key: k, Op: OpDel})
+			delete(s.known, k)
+		}
+	}
+	for _, k := range sortedKeys(rows) {
+		out = append(out, KeyOpFieldValues{Key: k, Op: OpSet, Fields: rows[k]})
+		s.known[k] = struct{}{}
+	}
+	return out, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -63,13 +94,17 @@ func sortedKeys(m map[string]FieldValues) []string {
 // Table returns the table name.
 func (s *SubscriberStateTable) Table() string { return s.table }
 
-// Close releases the subscription.
-func (s *SubscriberStateTable) Close() error { return s.sub.Close() }
+// Close releases the subscription; a Pops in progress returns an error.
+func (s *SubscriberStateTable) Close() error { return s.sub.close() }
 
 // Pops returns the initial dump on its first call, at once and even when
 // the table is empty (so a caller knows its initial sync is complete); later
 // calls block until changes arrive and return them, events that arrived
-// together batched, one entry per key (its latest state).
+// together batched, one entry per key (its latest state). Not safe for
+// concurrent use (one reader owns a subscriber).
+//
+// An error (Redis unreachable) leaves the table usable: the next Pops
+// re-reads the whole table (see the type's doc).
 func (s *SubscriberStateTable) Pops(ctx context.Context) ([]KeyOpFieldValues, error) {
 	if !s.dumped {
 		s.dumped = true
@@ -77,30 +112,46 @@ func (s *SubscriberStateTable) Pops(ctx context.Context) ([]KeyOpFieldValues, er
 		s.pending = nil
 		return out, nil
 	}
-	ch := s.sub.Channel()
-	var events []*redis.Message
-	select {
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case m, ok := <-ch:
-		if !ok {
-			return nil, fmt.Errorf("%s: subscription closed", s.table)
-		}
-		events = append(events, m)
-	}
-drain:
-	for len(events) < 4096 {
-		select {
-		case m, ok := <-ch:
-			if !ok {
-				break drain
+	for {
+		if s.resync {
+			out, err := s.readAll(ctx)
+			if err != nil {
+				return nil, err
 			}
-			events = append(events, m)
-		default:
-			break drain
+			s.resync = false
+			s.log.Info().Int("entries", len(out)).Msg("re-read the table after a reconnect")
+			if len(out) > 0 {
+				return out, nil
+			}
+			continue
+		}
+		ev := s.sub.next(ctx, 0)
+		if ev.contextClosed != nil {
+			return nil, ev.contextClosed
+		}
+		var events []*redis.Message
+		for more := true; more && len(events) < maxEventBatch; ev, more = s.sub.tryNext() {
+			switch {
+			case ev.closed:
+				return nil, fmt.Errorf("%s: %w", s.table, errSubscriptionClosed)
+			case ev.resubscribed:
+				s.resync = true
+			case ev.msg != nil:
+				events = append(events, ev.msg)
+			}
+		}
+		if s.resync { // the whole-table read covers the events too
+			continue
+		}
+		out, err := s.resolve(ctx, events)
+		if err != nil {
+			s.resync = true
+			return nil, err
+		}
+		if len(out) > 0 {
+			return out, nil
 		}
 	}
-	return s.resolve(ctx, events)
 }
 
 // resolve turns keyspace events into changes: the last event per key
@@ -150,6 +201,13 @@ func (s *SubscriberStateTable) resolve(ctx context.Context, events []*redis.Mess
 			continue
 		}
 		out = append(out, KeyOpFieldValues{Key: k, Op: OpSet, Fields: FieldValuesFromMap(m)})
+	}
+	for _, e := range out {
+		if e.Op == OpDel {
+			delete(s.known, e.Key)
+		} else {
+			s.known[e.Key] = struct{}{}
+		}
 	}
 	return out, nil
 }
