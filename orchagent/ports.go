@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vltgw/vltgw/hal/sai"
 	"github.com/vltgw/vltgw/orchagent/sairedis"
 )
 
@@ -269,11 +270,16 @@ func (o *portsOrch) setPVID(t *Task, name string, vlan uint16) {
 		if l.pvid == vlan {
 			return
 		}
-		// SAI_LAG_ATTR_PORT_VLAN_ID: a refusal (hal/sai's metadata may not
-		// know the attribute) is logged, not retried: the VLAN membership
-		// itself stands and the platform takes untagged frames on the
-		// member's VLAN.
+		// SAI_LAG_ATTR_PORT_VLAN_ID is sent only when hal/sai's metadata
+		// knows it (today it does not, and syncd would refuse it); the
+		// platform then takes untagged frames on a LAG into the VLAN the
+		// LAG is an untagged member of. A refusal is logged, not retried:
+		// the membership itself stands.
 		l.pvid = vlan
+		if _, known := sai.Attr(tLag, attrLagPVID); !known {
+			o.env.Log.Debug().Str("lag", name).Uint16("pvid", vlan).Msg("LAG PVID left to the platform (attribute unknown to hal/sai)")
+			return
+		}
 		err := o.env.ASIC.Set(sairedis.ObjectKey(l.id), sairedis.U32(attrLagPVID, uint32(vlan)), func(err error) {
 			if err != nil {
 				o.env.Log.Warn().Str("lag", name).Uint16("pvid", vlan).Err(err).Msg("LAG PVID not set")

@@ -2,6 +2,7 @@ package orchagent
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"net"
 	"os"
@@ -89,6 +90,12 @@ func TestRoutedBetweenVlansOnTheVirtualSwitch(t *testing.T) {
 		set("Vlan10:10.0.10.1/24", "family", "IPv4"), set("Vlan20:10.0.20.1/24", "family", "IPv4"))
 	e.produce(AppNeighTable, set("Vlan20:10.0.20.2", "neigh", "02:00:00:00:20:02", "family", "IPv4"))
 	e.until("L3 objects in ASIC_DB", func() bool { return e.asicCount(tNextHop) == 1 && e.asicCount(tRoute) == 6 })
+	// Admin up brings the vs ports oper up: port_state_change reaches
+	// APP_DB and STATE_DB.
+	e.until("Ethernet0 and Ethernet4 oper up", func() bool {
+		return e.stateRow("PORT_TABLE|Ethernet0")["oper_status"] == "up" && e.stateRow("PORT_TABLE|Ethernet4")["oper_status"] == "up" &&
+			e.app.Client.HGet(context.Background(), "PORT_TABLE:Ethernet4", "oper_status").Val() == "up"
+	})
 
 	routerMAC, _ := net.ParseMAC("52:54:00:00:01:01") // the platform's MAC: Vlan10 has no mac_addr
 	host10, _ := net.ParseMAC("02:00:00:00:10:02")
@@ -152,4 +159,56 @@ func TestRoutedBetweenVlansOnTheVirtualSwitch(t *testing.T) {
 		_, stages := sw.Counters()
 		t.Fatalf("LLDP frame not trapped: %v", stages)
 	}
+}
+
+// waitFrame returns the first frame captured on port.
+func waitFrame(t *testing.T, sw *vs.Switch, port string) []byte {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		frames, err := sw.Captured(port, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(frames) > 0 {
+			return frames[0].Frame
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	_, stages := sw.Counters()
+	t.Fatalf("nothing left %s; pipeline counters %v", port, stages)
+	return nil
+}
+
+// TestLagBridgedIntoVlanOnTheVirtualSwitch: a LAG that is an untagged
+// member of Vlan10 bridges an untagged frame from its member port to the
+// other VLAN member, and its oper status follows its member.
+func TestLagBridgedIntoVlanOnTheVirtualSwitch(t *testing.T) {
+	sw, sock := startVS(t, "single.yaml")
+	e := newStackEnv(t, sock)
+	e.produce(AppPortTable, set("Ethernet0", "lanes", "0,1,2,3", "admin_status", "up"), set("Ethernet8", "lanes", "8,9,10,11", "admin_status", "up"))
+	e.start()
+	e.produce(AppLagTable, set("PortChannel1", "admin_status", "up"))
+	e.produce(AppLagMemberTable, set("PortChannel1:Ethernet8", "status", "enabled"))
+	e.produce(AppVlanTable, set("Vlan10"))
+	e.produce(AppVlanMemberTable, set("Vlan10:Ethernet0", "tagging_mode", "untagged"), set("Vlan10:PortChannel1", "tagging_mode", "untagged"))
+	e.until("LAG in Vlan10", func() bool { return e.asicCount(tVlanMember) == 2 && e.asicCount(tLagMember) == 1 })
+	e.until("LAG oper up", func() bool { return e.stateRow("LAG_TABLE|PortChannel1")["oper_status"] == "up" })
+	src, _ := net.ParseMAC("02:00:00:00:08:08")
+	dst, _ := net.ParseMAC("02:00:00:00:00:99")
+	in := ipv4Frame(dst, src, net.IPv4(10, 0, 10, 8), net.IPv4(10, 0, 10, 99), 64)
+	sw.Captured("", true)
+	if err := sw.Inject("Ethernet8", in); err != nil {
+		t.Fatal(err)
+	}
+	if out := waitFrame(t, sw, "Ethernet0"); !bytes.Equal(out, in) {
+		t.Fatalf("bridged frame changed:\n% x\n% x", out, in)
+	}
+	// Link down on the only member: the LAG goes down.
+	if err := sw.SetLink("Ethernet8", false); err != nil {
+		t.Fatal(err)
+	}
+	e.until("LAG oper down", func() bool {
+		return e.stateRow("LAG_TABLE|PortChannel1")["oper_status"] == "down" && e.stateRow("PORT_TABLE|Ethernet8")["oper_status"] == "down"
+	})
 }
