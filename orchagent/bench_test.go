@@ -20,6 +20,8 @@ import (
 //     own cost.
 //   - syncd: orchagent + the real syncd (in process) + a gRPC HAL platform
 //     in memory (halFake), done when ASIC_DB holds the objects.
+//   - syncd+vs: the same with platform/vs (the virtual switch) behind the
+//     HAL.
 func BenchmarkAppDBToASIC(b *testing.B) {
 	const n = 1000
 	b.Run("queue", func(b *testing.B) {
@@ -28,6 +30,11 @@ func BenchmarkAppDBToASIC(b *testing.B) {
 	})
 	b.Run("syncd", func(b *testing.B) {
 		e := newStackEnv(b, serveHalFake(b, newHalFake()))
+		benchVlans(b, e.base(), n, func() (int, int) { return e.asicCount(tRIF), e.asicCount(tVlanMember) })
+	})
+	b.Run("syncd+vs", func(b *testing.B) {
+		_, sock := startVS(b, "single.yaml")
+		e := newStackEnv(b, sock)
 		benchVlans(b, e.base(), n, func() (int, int) { return e.asicCount(tRIF), e.asicCount(tVlanMember) })
 	})
 }
