@@ -14,7 +14,8 @@ import (
 // fixes them: a key in the del set first has its applied row "<T><sep><k>"
 // deleted; its staged fields then merge into the applied row; the staged
 // fields are returned (none ⇒ the key is a DEL, so a delete followed by a
-// set arrives as one SET).
+// set arrives as one SET; recent swss-common releases return a DEL before
+// the SET there, the wire spec keeps the single SET).
 //
 // Differences that do not change the data (they keep the per-key Redis
 // work, the hot path's cost, low): the del set is only probed per key when
@@ -22,19 +23,27 @@ import (
 // key, or one just deleted) is RENAMEd into place instead of copied and
 // dropped; the other staging hashes are dropped with one variadic DEL.
 // Keyspace watchers of applied rows therefore see "rename_to" rather than
-// "hset" for new rows; both mean "re-read the row". A staging key that is not a hash (written by something else)
-// is reported with Redis' error instead of failing the whole script — a
-// failed script would have SPOPped the other keys already, losing them.
+// "hset" for new rows; both mean "re-read the row".
+//
+// A staging key that is not a hash, or an applied row that is not one
+// (written by something else), is reported with Redis' error and left as
+// it is, instead of failing the whole script: a failed script would have
+// SPOPped the other keys already, losing them. A requested delete still
+// happens (and is returned) when the staging key is bad.
 //
 // KEYS[1] key set, KEYS[2] applied-row prefix "<T><sep>", KEYS[3] del set;
 // ARGV[1] count, ARGV[2] staging prefix "_".
 var consumerStatePopScript = redis.NewScript(`
 local function chunked(cmd, key, list, first, last)
   for j = first, last, 1000 do
+    local r
     if key then
-      redis.call(cmd, key, unpack(list, j, math.min(j + 999, last)))
+      r = redis.pcall(cmd, key, unpack(list, j, math.min(j + 999, last)))
     else
-      redis.call(cmd, unpack(list, j, math.min(j + 999, last)))
+      r = redis.pcall(cmd, unpack(list, j, math.min(j + 999, last)))
+    end
+    if type(r) == 'table' and r.err then
+      return r.err
     end
   end
 end
@@ -52,14 +61,21 @@ for i = 1, #keys do
   end
   local fvs = redis.pcall('HGETALL', stage)
   if fvs.err then
+    if deleted then
+      ret[#ret + 1] = {key, {}}
+    end
     ret[#ret + 1] = {key, fvs.err}
   else
     if #fvs > 0 then
       if deleted or redis.call('EXISTS', row) == 0 then
         redis.call('RENAME', stage, row)
       else
-        chunked('HSET', row, fvs, 1, #fvs)
-        stages[#stages + 1] = stage
+        local err = chunked('HSET', row, fvs, 1, #fvs)
+        if err then
+          fvs = 'applied row: ' .. err
+        else
+          stages[#stages + 1] = stage
+        end
       end
     end
     ret[#ret + 1] = {key, fvs}
@@ -164,7 +180,7 @@ func (c *ConsumerStateTable) decode(item any) (KeyOpFieldValues, bool) {
 		return KeyOpFieldValues{}, false
 	}
 	if reason, isErr := pair[1].(string); isErr {
-		c.log.Error().Str("key", key).Str("reason", reason).Msg("staged entry is not a hash; skipped")
+		c.log.Error().Str("key", key).Str("reason", reason).Msg("staged entry or applied row is not a hash; skipped")
 		return KeyOpFieldValues{}, false
 	}
 	raw, ok := pair[1].([]any)

@@ -39,6 +39,12 @@ func Connect(ctx context.Context, cfg *DBConfig, name string) (*DB, error) {
 	return &DB{Name: name, ID: info.ID, Separator: info.Separator, Client: c}, nil
 }
 
+// ConnectSocket opens the named database of the shipped default
+// configuration on the redis-server listening on socket (tests, the lab).
+func ConnectSocket(ctx context.Context, socket, name string) (*DB, error) {
+	return Connect(ctx, DefaultDBConfig().WithSocket(socket), name)
+}
+
 // NewDB wraps an existing client (already selected on database id).
 func NewDB(client *redis.Client, name string, id int, separator string) *DB {
 	return &DB{Name: name, ID: id, Separator: separator, Client: client}

@@ -106,6 +106,17 @@ func (c *DBConfig) WithSocket(path string) *DBConfig {
 	return n
 }
 
+// WithAddr returns a copy whose every instance is reached over TCP at
+// host:port instead of a unix socket.
+func (c *DBConfig) WithAddr(host string, port int) *DBConfig {
+	n := c.WithSocket("")
+	for k, v := range n.Instances {
+		v.Hostname, v.Port = host, port
+		n.Instances[k] = v
+	}
+	return n
+}
+
 // DB returns the description of a logical database.
 func (c *DBConfig) DB(name string) (DBInfo, error) {
 	db, ok := c.Databases[name]

@@ -2,6 +2,7 @@ package swss
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/redis/go-redis/v9"
@@ -27,38 +28,50 @@ import (
 //
 // KEYS[1] channel, KEYS[2] key set, KEYS[3] del set, KEYS[4] staging prefix
 // "_<T><sep>". ARGV[1] "G", then per entry: key, "D" for a delete or the
-// number n of field pairs for a set followed by the n pairs.
+// number n of field pairs for a set followed by the n pairs. Returns
+// {added, key, error, …}: a key whose staging key holds something other
+// than a hash (another writer's) is left out of the batch and reported,
+// instead of failing the script half-way.
 var producerBatchScript = redis.NewScript(`
 local function chunked(cmd, key, list, first, last)
   local r = 0
   for j = first, last, 1000 do
-    r = r + redis.call(cmd, key, unpack(list, j, math.min(j + 999, last)))
+    local n = redis.pcall(cmd, key, unpack(list, j, math.min(j + 999, last)))
+    if type(n) == 'table' and n.err then
+      return nil, n.err
+    end
+    r = r + n
   end
   return r
 end
-local keys, dels = {}, {}
+local keys, dels, failed = {}, {}, {}
 local i = 2
 while i <= #ARGV do
   local key, n = ARGV[i], ARGV[i + 1]
-  keys[#keys + 1] = key
   if n == 'D' then
+    keys[#keys + 1] = key
     dels[#dels + 1] = key
     redis.call('DEL', KEYS[4] .. key)
     i = i + 2
   else
     n = tonumber(n)
-    if n > 0 then
-      chunked('HSET', KEYS[4] .. key, ARGV, i + 2, i + 1 + 2 * n)
+    local _, err = chunked('HSET', KEYS[4] .. key, ARGV, i + 2, i + 1 + 2 * n)
+    if err then
+      failed[#failed + 1] = key
+      failed[#failed + 1] = err
+    else
+      keys[#keys + 1] = key
     end
     i = i + 2 + 2 * n
   end
 end
-local added = chunked('SADD', KEYS[2], keys, 1, #keys)
+local added = chunked('SADD', KEYS[2], keys, 1, #keys) or 0
 chunked('SADD', KEYS[3], dels, 1, #dels)
 if added > 0 then
   redis.call('PUBLISH', KEYS[1], ARGV[1])
 end
-return added
+table.insert(failed, 1, added)
+return failed
 `)
 
 // maxScriptEntries bounds one script call so Redis is never blocked long.
@@ -101,7 +114,8 @@ func (p *ProducerStateTable) Del(ctx context.Context, key string) error {
 // atomic and publishes at most once). A set without fields is staged as
 // NULL=NULL, since an empty stage would reach consumers as a delete. An
 // entry whose Op is neither OpSet nor OpDel fails the batch before anything
-// is written.
+// is written. A key whose staging key is not a hash (someone else's data)
+// is left out and named in the returned error; the other entries apply.
 func (p *ProducerStateTable) Apply(ctx context.Context, batch []KeyOpFieldValues) error {
 	if len(batch) == 0 {
 		return nil
@@ -111,30 +125,40 @@ func (p *ProducerStateTable) Apply(ctx context.Context, batch []KeyOpFieldValues
 			return fmt.Errorf("%s: key %q: op %q is neither %s nor %s; nothing written", p.table, e.Key, e.Op, OpSet, OpDel)
 		}
 	}
-	pipe := p.db.Client.Pipeline()
-	p.queue(ctx, pipe, batch)
-	if _, err := pipe.Exec(ctx); err != nil {
-		if redis.HasErrorPrefix(err, "NOSCRIPT") {
-			if err := producerBatchScript.Load(ctx, p.db.Client).Err(); err != nil {
-				return fmt.Errorf("%s: load producer script: %w", p.table, err)
-			}
-			pipe = p.db.Client.Pipeline()
-			p.queue(ctx, pipe, batch)
-			_, err = pipe.Exec(ctx)
-			if err == nil {
-				return nil
-			}
+	cmds, err := p.exec(ctx, batch)
+	if redis.HasErrorPrefix(err, "NOSCRIPT") { // Redis restarted: its script cache is empty
+		if err := producerBatchScript.Load(ctx, p.db.Client).Err(); err != nil {
+			return fmt.Errorf("%s: load producer script: %w", p.table, err)
 		}
+		cmds, err = p.exec(ctx, batch)
+	}
+	if err != nil {
 		return fmt.Errorf("%s: apply %d entries: %w", p.table, len(batch), err)
 	}
-	return nil
+	var errs []error
+	for _, c := range cmds {
+		res, _ := c.Slice()
+		for i := 1; i+1 < len(res); i += 2 {
+			errs = append(errs, fmt.Errorf("%s: key %q: staging hash: %v", p.table, res[i], res[i+1]))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (p *ProducerStateTable) exec(ctx context.Context, batch []KeyOpFieldValues) ([]*redis.Cmd, error) {
+	pipe := p.db.Client.Pipeline()
+	cmds := p.queue(ctx, pipe, batch)
+	_, err := pipe.Exec(ctx)
+	return cmds, err
 }
 
 // ApplyPipe queues the batch on an existing pipeline (the caller Execs it),
 // so a daemon can write several tables in one round trip. The producer
 // script must be loaded (LoadScripts) before, and again after a Redis
 // restart (Exec then fails with NOSCRIPT). Entries with an invalid Op are
-// logged with their key and skipped.
+// logged with their key and skipped; a key whose staging key is not a hash
+// is left out by the script (reported in the EVALSHA reply, which
+// ApplyPipe callers do not read; Apply does).
 func (p *ProducerStateTable) ApplyPipe(ctx context.Context, pipe redis.Pipeliner, batch []KeyOpFieldValues) {
 	var valid []KeyOpFieldValues // allocated only when something is skipped
 	for i, e := range batch {
@@ -165,7 +189,8 @@ func LoadScripts(ctx context.Context, db *DB) error {
 	return nil
 }
 
-func (p *ProducerStateTable) queue(ctx context.Context, pipe redis.Pipeliner, batch []KeyOpFieldValues) {
+func (p *ProducerStateTable) queue(ctx context.Context, pipe redis.Pipeliner, batch []KeyOpFieldValues) []*redis.Cmd {
+	var cmds []*redis.Cmd
 	for len(batch) > 0 {
 		n := min(len(batch), maxScriptEntries)
 		args := []any{updateNotification}
@@ -183,7 +208,8 @@ func (p *ProducerStateTable) queue(ctx context.Context, pipe redis.Pipeliner, ba
 				args = append(args, fv.Field, fv.Value)
 			}
 		}
-		producerBatchScript.EvalSha(ctx, pipe, p.keys, args...)
+		cmds = append(cmds, producerBatchScript.EvalSha(ctx, pipe, p.keys, args...))
 		batch = batch[n:]
 	}
+	return cmds
 }
