@@ -110,8 +110,9 @@ func (a *Agent) tables() []string {
 // records everything after INIT_VIEW in the temporary view, switch
 // included, so on a fresh syncd the switch would not exist for the gets
 // that follow. Creating the switch first works with both: syncd maps it
-// (or finds it already mapped, after an orchagent restart) and keeps the
-// platform's own objects out of the view comparison.
+// (or finds it already mapped, after an orchagent restart). The create is
+// sent again inside the view so the switch is part of the view orchagent
+// replays (syncd compares its attributes and keeps its ASIC_DB row).
 func (a *Agent) boot(ctx context.Context) error {
 	sw, err := initSwitch(ctx, a.cfg.Client, a.cfg.MAC, a.log)
 	if err != nil {
@@ -119,6 +120,9 @@ func (a *Agent) boot(ctx context.Context) error {
 	}
 	if err := a.cfg.Client.NotifyInitView(ctx); err != nil {
 		return fmt.Errorf("orchagent: %w", err)
+	}
+	if err := createSwitch(ctx, a.cfg.Client, a.cfg.MAC); err != nil {
+		return fmt.Errorf("orchagent: in the view: %w", err)
 	}
 	return a.build(sw)
 }

@@ -36,20 +36,8 @@ type PlatformPort struct {
 // mac is set) and reads the default objects and the ports' lanes.
 func initSwitch(ctx context.Context, c Client, mac net.HardwareAddr, log zerolog.Logger) (*SwitchInfo, error) {
 	sw := &SwitchInfo{ID: c.SwitchID(), MAC: mac}
-	attrs := []sairedis.Attr{sairedis.Bool(attrSwitchInitSwitch, true)}
-	if mac != nil {
-		attrs = append(attrs, sairedis.MAC(attrSwitchSrcMAC, mac))
-	}
-	b := c.NewBatch()
-	if err := b.CreateKey(sairedis.ObjectKey(sw.ID), attrs...); err != nil {
+	if err := createSwitch(ctx, c, mac); err != nil {
 		return nil, err
-	}
-	res, err := b.Flush(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("create switch: %w", err)
-	}
-	if res[0].Err != nil {
-		return nil, fmt.Errorf("create switch: %w", res[0].Err)
 	}
 	got, err := c.Get(ctx, sairedis.ObjectKey(sw.ID), attrSwitchPortList, attrSwitchCPUPort, attrSwitchDefaultVR,
 		attrSwitchDefault1QBr, attrSwitchDefaultVlan, attrSwitchDefTrapGroup)
@@ -97,6 +85,27 @@ func initSwitch(ctx context.Context, c Client, mac net.HardwareAddr, log zerolog
 	log.Info().Str("switch", sairedis.FormatOID(sw.ID)).Int("ports", len(sw.Ports)).Stringer("mac", sw.MAC).
 		Str("vr", sairedis.FormatOID(sw.VirtualRouter)).Str("cpu_port", sairedis.FormatOID(sw.CPUPort)).Msg("switch ready")
 	return sw, nil
+}
+
+// createSwitch sends the switch create (INIT_SWITCH, SRC_MAC_ADDRESS when
+// mac is set) and waits for its status.
+func createSwitch(ctx context.Context, c Client, mac net.HardwareAddr) error {
+	attrs := []sairedis.Attr{sairedis.Bool(attrSwitchInitSwitch, true)}
+	if mac != nil {
+		attrs = append(attrs, sairedis.MAC(attrSwitchSrcMAC, mac))
+	}
+	b := c.NewBatch()
+	if err := b.CreateKey(sairedis.ObjectKey(c.SwitchID()), attrs...); err != nil {
+		return err
+	}
+	res, err := b.Flush(ctx)
+	if err != nil {
+		return fmt.Errorf("create switch: %w", err)
+	}
+	if res[0].Err != nil {
+		return fmt.Errorf("create switch: %w", res[0].Err)
+	}
+	return nil
 }
 
 // readPort reads a platform port's lanes and oper status.

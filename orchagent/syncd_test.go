@@ -119,6 +119,12 @@ func TestStackWithRealSyncd(t *testing.T) {
 	e.produce(AppPortTable, set("Ethernet0", "lanes", "0,1,2,3", "admin_status", "up", "mtu", "9100"),
 		set("Ethernet4", "lanes", "4,5,6,7", "admin_status", "up"), set("Ethernet8", "lanes", "8,9,10,11"))
 	e.start()
+	switchRow := func() map[string]string {
+		return e.asic.Client.HGetAll(ctx, "ASIC_STATE:SAI_OBJECT_TYPE_SWITCH:oid:0x21000000000000").Val()
+	}
+	if sw := switchRow(); sw[attrSwitchSrcMAC] != "02:11:22:33:44:55" || sw[attrSwitchInitSwitch] != "true" {
+		t.Fatalf("switch row %v", sw)
+	}
 	types := []halv1.ObjectType{tVlan, tVlanMember, tBridgePort, tRIF, tRoute, tNeighbor, tNextHop, tHostifTrap}
 	e.produce(AppVlanTable, set("Vlan10"))
 	e.produce(AppVlanMemberTable, set("Vlan10:Ethernet0", "tagging_mode", "untagged"))
@@ -208,6 +214,9 @@ func TestStackWithRealSyncd(t *testing.T) {
 	e.until("view applied", func() bool { return len(e.asicKeys(types...)) == before })
 	if got := hal.writeCounts(); got[halv1.Op_KIND_CREATE] != writes[halv1.Op_KIND_CREATE] || got[halv1.Op_KIND_REMOVE] != writes[halv1.Op_KIND_REMOVE] {
 		t.Fatalf("restart churned the platform: writes %v → %v", writes, got)
+	}
+	if sw := switchRow(); sw[attrSwitchSrcMAC] != "02:11:22:33:44:55" {
+		t.Fatalf("switch row after restart %v", sw)
 	}
 }
 
