@@ -1,6 +1,7 @@
 package swss
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -20,8 +21,9 @@ import (
 // Differences that do not change the data (they keep the per-key Redis
 // work, the hot path's cost, low): the del set is only probed per key when
 // it is not empty; a staged hash whose applied row does not exist (a new
-// key, or one just deleted) is RENAMEd into place instead of copied and
-// dropped; the other staging hashes are dropped with one variadic DEL.
+// key, or one just deleted) is moved into place by RENAMENX instead of
+// copied and dropped; the other staging hashes are dropped with one
+// variadic DEL.
 // Keyspace watchers of applied rows therefore see "rename_to" rather than
 // "hset" for new rows; both mean "re-read the row".
 //
@@ -67,9 +69,7 @@ for i = 1, #keys do
     ret[#ret + 1] = {key, fvs.err}
   else
     if #fvs > 0 then
-      if deleted or redis.call('EXISTS', row) == 0 then
-        redis.call('RENAME', stage, row)
-      else
+      if redis.call('RENAMENX', stage, row) == 0 then
         local err = chunked('HSET', row, fvs, 1, #fvs)
         if err then
           fvs = 'applied row: ' .. err
@@ -147,23 +147,76 @@ func (c *ConsumerStateTable) Pops(ctx context.Context) ([]KeyOpFieldValues, erro
 
 // PopNow pops what is pending without waiting (possibly nothing). It keeps
 // popping while full batches come back, so one call drains a burst, up to
-// maxDrainKeys keys.
+// maxDrainKeys keys. It returns entries or an error, never both, so a
+// caller that drops the entries on error loses nothing. While batches come
+// back full it sends several pop calls per round trip (each still an
+// atomic pop of one batch), so Redis does not idle while this process
+// decodes.
 func (c *ConsumerStateTable) PopNow(ctx context.Context) ([]KeyOpFieldValues, error) {
 	var out []KeyOpFieldValues
+	calls := 1
 	for {
-		res, err := consumerStatePopScript.Run(ctx, c.db.Client, c.keys, c.batch, "_").Slice()
-		if err != nil {
-			return out, fmt.Errorf("%s: pop: %w", c.table, err)
-		}
-		for _, item := range res {
-			if kfv, ok := c.decode(item); ok {
-				out = append(out, kfv)
+		results, err := c.popCalls(ctx, calls)
+		full := err == nil
+		for _, res := range results {
+			for _, item := range res {
+				if kfv, ok := c.decode(item); ok {
+					out = append(out, kfv)
+				}
 			}
+			full = full && len(res) == c.batch
 		}
-		if len(res) < c.batch || len(out) >= maxDrainKeys {
+		if err != nil && len(out) == 0 {
+			return nil, fmt.Errorf("%s: pop: %w", c.table, err)
+		}
+		if err != nil {
+			// Deliver what was popped (it is gone from Redis); a lasting
+			// failure shows again on the next call.
+			c.log.Warn().Err(err).Int("delivered", len(out)).Msg("pop failed part-way")
 			return out, nil
 		}
+		if !full || len(out) >= maxDrainKeys {
+			return out, nil
+		}
+		calls = min(calls*2, maxPipelinedPops, max(1, (maxDrainKeys-len(out))/c.batch))
 	}
+}
+
+// maxPipelinedPops bounds the pop calls PopNow sends in one round trip.
+const maxPipelinedPops = 8
+
+// popCalls runs the pop script n times in one round trip, loading it first
+// if Redis lost its script cache (a restart).
+func (c *ConsumerStateTable) popCalls(ctx context.Context, n int) ([][]any, error) {
+	run := func() ([]*redis.Cmd, error) {
+		pipe := c.db.Client.Pipeline()
+		cmds := make([]*redis.Cmd, n)
+		for i := range cmds {
+			cmds[i] = consumerStatePopScript.EvalSha(ctx, pipe, c.keys, c.batch, "_")
+		}
+		_, err := pipe.Exec(ctx)
+		return cmds, err
+	}
+	cmds, err := run()
+	if redis.HasErrorPrefix(err, "NOSCRIPT") { // nothing ran: safe to run again
+		if err := consumerStatePopScript.Load(ctx, c.db.Client).Err(); err != nil {
+			return nil, err
+		}
+		cmds, _ = run()
+	}
+	// Keys popped by a call that succeeded are delivered even when another
+	// call of the round trip failed: they are gone from the key set.
+	var firstErr error
+	results := make([][]any, 0, n)
+	for _, cmd := range cmds {
+		res, err := cmd.Slice()
+		if err != nil && err != redis.Nil {
+			firstErr = cmp.Or(firstErr, err)
+			continue
+		}
+		results = append(results, res)
+	}
+	return results, firstErr
 }
 
 // decode turns one Lua reply item {key, {f, v, ...}} into a change; a
