@@ -2,6 +2,7 @@ package orchagent
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -250,9 +251,13 @@ func TestRedisAppDBToASICAndBack(t *testing.T) {
 	e.srv.Client(4).HSet(ctx, "DEVICE_METADATA|localhost", "mac", "02:11:22:33:44:55")
 	// Rows written before orchagent starts are replayed at start.
 	e.produce(AppPortTable, set("Ethernet0", "lanes", "0,1,2,3", "admin_status", "up"), set("Ethernet4", "lanes", "4,5,6,7", "admin_status", "up"))
+	base := runtime.NumGoroutine()
 	e.start()
-	if e.syncd.views[0] != "INIT_VIEW" || e.syncd.views[1] != "APPLY_VIEW" {
-		t.Fatalf("views %v", e.syncd.views)
+	e.syncd.mu.Lock()
+	views := append([]string(nil), e.syncd.views...)
+	e.syncd.mu.Unlock()
+	if len(views) != 2 || views[0] != "INIT_VIEW" || views[1] != "APPLY_VIEW" {
+		t.Fatalf("views %v", views)
 	}
 	e.syncd.mu.Lock()
 	swKey := "SAI_OBJECT_TYPE_SWITCH:oid:0x21000000000000"
@@ -321,6 +326,7 @@ func TestRedisAppDBToASICAndBack(t *testing.T) {
 
 	// Restart: a new orchagent rebuilds the same objects from APP_DB alone.
 	e.shutdown()
+	waitGoroutines(t, base)
 	e.syncd.mu.Lock()
 	before := e.syncd.f.dump()
 	e.syncd.mu.Unlock()
@@ -328,7 +334,7 @@ func TestRedisAppDBToASICAndBack(t *testing.T) {
 	e.until("replayed view", func() bool { return e.syncd.count(tVlanMember) == 2 && e.syncd.count(tRoute) == 4 })
 	e.syncd.mu.Lock()
 	after := e.syncd.f.dump()
-	views := append([]string(nil), e.syncd.views...)
+	views = append([]string(nil), e.syncd.views...)
 	e.syncd.mu.Unlock()
 	if len(views) != 4 || views[3] != "APPLY_VIEW" {
 		t.Fatalf("views %v", views)
