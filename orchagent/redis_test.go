@@ -288,6 +288,30 @@ func TestRedisAppDBToASICAndBack(t *testing.T) {
 	e.until("pending row applied and its error cleared", func() bool {
 		return e.syncd.count(tVlanMember) == 3 && len(e.stateRow("ORCH_ERROR_TABLE|VLAN_MEMBER_TABLE:Vlan30:Ethernet0")) == 0
 	})
+	// Bad input through the real path: each row gets its own STATE_DB
+	// error with a reason; the rest keeps working.
+	e.produce(AppIntfTable, set("Vlan10:10.0.10.300/24", "family", "IPv4"), set("Vlan20:10.0.10.1/24", "family", "IPv4"))
+	e.produce(AppPortTable, set("Ethernet400", "lanes", "400,401,402,403"))
+	e.produce(AppRouteTable, set("10.9.0.0/16", "nexthop", "10.0.20.7,10.0.20.8", "ifname", "Vlan20,Vlan20"))
+	for key, want := range map[string][2]string{
+		"INTF_TABLE:Vlan10:10.0.10.300/24": {"invalid", `bad prefix "10.0.10.300/24"`},
+		"INTF_TABLE:Vlan20:10.0.10.1/24":   {"conflict", "duplicate IP: 10.0.10.1 is already configured by INTF_TABLE:Vlan10:10.0.10.1/24"},
+		"PORT_TABLE:Ethernet400":           {"invalid", "unknown port: no platform port has lanes 400,401,402,403"},
+		"ROUTE_TABLE:10.9.0.0/16":          {"invalid", "ECMP is not supported"},
+	} {
+		e.until(key+" error", func() bool {
+			r := e.stateRow("ORCH_ERROR_TABLE|" + key)
+			return r["status"] == want[0] && strings.Contains(r["reason"], want[1])
+		})
+	}
+	e.produce(AppIntfTable, del("Vlan10:10.0.10.300/24"), del("Vlan20:10.0.10.1/24"))
+	e.produce(AppPortTable, del("Ethernet400"))
+	e.produce(AppRouteTable, del("10.9.0.0/16"))
+	e.until("errors cleared", func() bool {
+		n, _ := e.state.Client.Keys(ctx, "ORCH_ERROR_TABLE|*").Result()
+		return len(n) == 0
+	})
+
 	// Port oper status from NOTIFICATIONS.
 	e.syncd.mu.Lock()
 	port0 := e.syncd.f.portID(0)
