@@ -50,7 +50,7 @@ func testConfig(n int) *Config {
 // tsw is a switch under test with object-building helpers that fail the
 // test on any refusal.
 type tsw struct {
-	t     *testing.T
+	t     testing.TB
 	sw    *Switch
 	clock *fakeClock
 	vr    uint64

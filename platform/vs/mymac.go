@@ -4,23 +4,27 @@ package vs
 // the mask, the VLAN (0 = any) and the port or LAG (0 = any).
 type myMACMatch struct {
 	mask [6]byte
-	mac  [6]byte // already masked
+	mac  [6]byte
 	vlan uint16
 	port uint64
 }
 
-// myMACTable is the derived MY_MAC lookup: a count per match tuple (two
-// entries may differ only in the unmasked bits of their MAC) and the
-// distinct masks in use, tried in turn by the pipeline.
+var allOnes = [6]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+
+// myMACTable is the derived MY_MAC lookup. exact holds every entry by its
+// exact (mac, mask, vlan, port) tuple, which is both the duplicate check
+// and, for the usual all-ones mask, the match itself. Entries with another
+// mask are also counted in masked under their masked MAC (two may differ
+// only in bits the mask hides), and their masks are tried in turn.
 type myMACTable struct {
-	match map[myMACMatch]int32
-	masks map[[6]byte]int32
-	order [][6]byte // the keys of masks, for iteration without map ranging
-	dup   map[myMACMatch]uint64
+	exact  map[myMACMatch]uint64 // → the entry's oid
+	masked map[myMACMatch]int32
+	masks  map[[6]byte]int32
+	order  [][6]byte // the keys of masks, for iteration without ranging a map
 }
 
 func newMyMACTable() myMACTable {
-	return myMACTable{match: map[myMACMatch]int32{}, masks: map[[6]byte]int32{}, dup: map[myMACMatch]uint64{}}
+	return myMACTable{exact: map[myMACMatch]uint64{}, masked: map[myMACMatch]int32{}, masks: map[[6]byte]int32{}}
 }
 
 func maskMAC(mac, mask [6]byte) [6]byte {
@@ -30,31 +34,39 @@ func maskMAC(mac, mask [6]byte) [6]byte {
 	return mac
 }
 
-// dupKey is the exact (mac, mask, vlan, port) tuple of an entry: two
-// entries with the same one are duplicates.
+// dupKey is the exact tuple of an entry: two entries with the same one
+// are duplicates.
 func dupKey(mac, mask [6]byte, vlan uint16, port uint64) myMACMatch {
 	return myMACMatch{mask: mask, mac: mac, vlan: vlan, port: port}
 }
 
 func (t *myMACTable) add(mac, mask [6]byte, vlan uint16, port uint64, oid uint64) {
-	t.dup[dupKey(mac, mask, vlan, port)] = oid
-	t.match[myMACMatch{mask: mask, mac: maskMAC(mac, mask), vlan: vlan, port: port}]++
-	if t.masks[mask]++; t.masks[mask] == 1 {
+	t.exact[dupKey(mac, mask, vlan, port)] = oid
+	if mask == allOnes {
+		return
+	}
+	t.masked[myMACMatch{mask: mask, mac: maskMAC(mac, mask), vlan: vlan, port: port}]++
+	n := t.masks[mask] + 1
+	t.masks[mask] = n
+	if n == 1 {
 		t.order = append(t.order, mask)
 	}
 }
 
 func (t *myMACTable) remove(mac, mask [6]byte, vlan uint16, port uint64) {
-	delete(t.dup, dupKey(mac, mask, vlan, port))
+	delete(t.exact, dupKey(mac, mask, vlan, port))
+	if mask == allOnes {
+		return
+	}
 	k := myMACMatch{mask: mask, mac: maskMAC(mac, mask), vlan: vlan, port: port}
-	if t.match[k]--; t.match[k] <= 0 {
-		delete(t.match, k)
+	if t.masked[k]--; t.masked[k] <= 0 {
+		delete(t.masked, k)
 	}
 	if t.masks[mask]--; t.masks[mask] <= 0 {
 		delete(t.masks, mask)
 		for i, m := range t.order {
 			if m == mask {
-				t.order = append(t.order[:i], t.order[i+1:]...)
+				t.order = append(t.order[:i:i], t.order[i+1:]...)
 				break
 			}
 		}
@@ -64,7 +76,7 @@ func (t *myMACTable) remove(mac, mask [6]byte, vlan uint16, port uint64) {
 // lookup reports whether da on VLAN vid (0 on a routed port) arriving on
 // port (and LAG, 0 when none) hits an entry.
 func (t *myMACTable) lookup(da [6]byte, vid uint16, port, lagOID uint64) bool {
-	if len(t.match) == 0 {
+	if len(t.exact) == 0 {
 		return false
 	}
 	vlans := [2]uint16{0, vid}
@@ -77,13 +89,23 @@ func (t *myMACTable) lookup(da [6]byte, vid uint16, port, lagOID uint64) bool {
 	if lagOID == 0 {
 		np = 2
 	}
+	k := myMACMatch{mask: allOnes, mac: da}
+	for _, v := range vlans[:nv] {
+		k.vlan = v
+		for _, p := range ports[:np] {
+			k.port = p
+			if _, ok := t.exact[k]; ok {
+				return true
+			}
+		}
+	}
 	for _, mask := range t.order {
 		k := myMACMatch{mask: mask, mac: maskMAC(da, mask)}
 		for _, v := range vlans[:nv] {
 			k.vlan = v
 			for _, p := range ports[:np] {
 				k.port = p
-				if t.match[k] > 0 {
+				if t.masked[k] > 0 {
 					return true
 				}
 			}

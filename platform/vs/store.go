@@ -35,7 +35,6 @@ type store struct {
 	next      uint64
 
 	objs   map[uint64]*object
-	byType [maxType]map[uint64]*object
 	fdb    map[fdbKey]*fdbEntry
 	routes map[routeKey]*routeEntry
 	neighs map[neighKey]*neighEntry
@@ -63,11 +62,6 @@ func newStore(log zerolog.Logger, now func() time.Time, stages *stageCounters, c
 	s.caps[tRoute] = c.Capacity.Route
 	s.caps[tNeighbor] = c.Capacity.Neighbor
 	s.caps[tNextHop] = c.Capacity.NextHop
-	for _, ti := range types {
-		if ti != nil && !ti.meta.IsEntry {
-			s.byType[ti.t] = map[uint64]*object{}
-		}
-	}
 	return s
 }
 
@@ -83,7 +77,7 @@ func resultOf(err error, oid uint64) *halv1.Result {
 	}
 	var se *sai.StatusError
 	if errors.As(err, &se) {
-		return &halv1.Result{Status: se.Status, Message: err.Error()}
+		return &halv1.Result{Status: se.Status, Message: se.Msg}
 	}
 	return &halv1.Result{Status: halv1.Status_STATUS_FAILURE, Message: err.Error()}
 }
@@ -93,14 +87,19 @@ func resultOf(err error, oid uint64) *halv1.Result {
 func (s *store) write(req *halv1.WriteRequest) *halv1.WriteResponse {
 	ops := req.GetOps()
 	resp := &halv1.WriteResponse{Results: make([]*halv1.Result, len(ops))}
+	slab := make([]halv1.Result, len(ops)) // one allocation for the usual successes
 	stop := req.GetMode() == halv1.WriteRequest_MODE_STOP_ON_ERROR
 	for i, op := range ops {
 		oid, err := s.apply(op)
-		if err != nil {
-			err = fmt.Errorf("op %d (%s): %w", i, opName(op), err)
+		if err == nil {
+			slab[i].Oid = oid
+			resp.Results[i] = &slab[i]
+			continue
 		}
-		resp.Results[i] = resultOf(err, oid)
-		if err != nil && stop {
+		r := resultOf(err, oid)
+		r.Message = fmt.Sprintf("op %d (%s): %s", i, opName(op), r.Message)
+		resp.Results[i] = r
+		if stop {
 			for j := i + 1; j < len(ops); j++ {
 				resp.Results[j] = &halv1.Result{Status: halv1.Status_STATUS_NOT_EXECUTED,
 					Message: fmt.Sprintf("op %d not executed: op %d failed", j, i)}

@@ -84,7 +84,7 @@ func (s *store) checkCreate(o *object) error {
 		}
 	case tMyMAC:
 		mac, mask, vlanID, portOID := myMACTuple(o)
-		if d, ok := s.myMACs.dup[dupKey(mac, mask, vlanID, portOID)]; ok {
+		if d, ok := s.myMACs.exact[dupKey(mac, mask, vlanID, portOID)]; ok {
 			return exists("an entry for (%s, mask %s, VLAN %d, port %s) exists (%s)",
 				sai.FormatMAC(mac[:]), sai.FormatMAC(mask[:]), vlanID, sai.FormatOID(portOID), sai.FormatOID(d))
 		}

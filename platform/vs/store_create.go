@@ -62,7 +62,6 @@ func (s *store) createObject(ti *typeInfo, k *halv1.ObjectKey, attrs []*halv1.At
 func (s *store) insert(o *object) {
 	if o.oid != 0 {
 		s.objs[o.oid] = o
-		s.byType[o.t()][o.oid] = o
 	}
 	s.count[o.t()]++
 	s.ref(o)

@@ -171,19 +171,25 @@ func (s *store) list(t halv1.ObjectType) ([]*halv1.Object, error) {
 		}
 		metas = []*sai.ObjectMeta{ti.meta}
 	}
+	byType := map[halv1.ObjectType][]*object{}
+	for _, o := range s.objs {
+		if t == halv1.ObjectType_OBJECT_TYPE_UNSPECIFIED || o.t() == t {
+			byType[o.t()] = append(byType[o.t()], o)
+		}
+	}
 	var out []*halv1.Object
 	for _, m := range metas {
 		ti := typeOf(m.Type)
 		if ti == nil {
 			continue
 		}
-		out = append(out, s.listType(ti)...)
+		out = append(out, s.listType(ti, byType[ti.t])...)
 	}
 	return out, nil
 }
 
-func (s *store) listType(ti *typeInfo) []*halv1.Object {
-	var objs []*object
+// listType lists one type: entries from their maps, oid objects (given).
+func (s *store) listType(ti *typeInfo, objs []*object) []*halv1.Object {
 	var less func(i, j int) bool
 	switch ti.t {
 	case tFDB:
@@ -223,9 +229,6 @@ func (s *store) listType(ti *typeInfo) []*halv1.Object {
 			return a.ip.Less(b.ip)
 		}
 	default:
-		for _, o := range s.byType[ti.t] {
-			objs = append(objs, o)
-		}
 		less = func(i, j int) bool { return objs[i].oid < objs[j].oid }
 	}
 	sort.Slice(objs, less)

@@ -32,7 +32,6 @@ func (s *store) deleteObject(o *object) {
 	s.count[o.t()]--
 	if o.oid != 0 {
 		delete(s.objs, o.oid)
-		delete(s.byType[o.t()], o.oid)
 		return
 	}
 	switch k := o.ek.(type) {
