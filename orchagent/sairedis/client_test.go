@@ -29,7 +29,7 @@ type fakeSyncd struct {
 	out     *swss.ProducerTable
 }
 
-func startFakeSyncd(t *testing.T, asic *swss.DB) *fakeSyncd {
+func startFakeSyncd(t testing.TB, asic *swss.DB) *fakeSyncd {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	in, err := swss.NewConsumerTable(ctx, asic, sairedis.AsicStateTable)
@@ -111,7 +111,7 @@ func (f *fakeSyncd) requests() []swss.KeyOpFieldValues {
 	return append([]swss.KeyOpFieldValues(nil), f.seen...)
 }
 
-func openClient(t *testing.T, timeout time.Duration) (*sairedis.Client, *fakeSyncd, *swss.DB) {
+func openClient(t testing.TB, timeout time.Duration) (*sairedis.Client, *fakeSyncd, *swss.DB) {
 	t.Helper()
 	srv := redistest.Start(t)
 	asic := srv.DB(swss.AsicDB)
