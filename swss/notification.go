@@ -28,17 +28,15 @@ func NewNotificationProducer(db *DB, channel string) *NotificationProducer {
 	return &NotificationProducer{db: db, channel: channel}
 }
 
-// Send publishes one notification.
+// Send publishes one notification as the JSON array [op, data, f1, v1, …]
+// (written as swss-common writes it, see EncodeFieldArray).
 func (p *NotificationProducer) Send(ctx context.Context, n Notification) error {
 	flat := make([]string, 0, 2+2*len(n.Fields))
 	flat = append(flat, n.Op, n.Data)
 	for _, fv := range n.Fields {
 		flat = append(flat, fv.Field, fv.Value)
 	}
-	b, err := json.Marshal(flat)
-	if err != nil {
-		return fmt.Errorf("notification %s: %w", n.Op, err)
-	}
+	b := encodeStringArray(flat)
 	if err := p.db.Client.Publish(ctx, p.channel, b).Err(); err != nil {
 		return fmt.Errorf("notification %s on %s: %w", n.Op, p.channel, err)
 	}

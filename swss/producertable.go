@@ -2,7 +2,6 @@ package swss
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 )
 
@@ -70,37 +69,4 @@ func (p *ProducerTable) Send(ctx context.Context, entries []QueueEntry) error {
 		return fmt.Errorf("%s: enqueue %d entries: %w", p.table, len(entries), err)
 	}
 	return nil
-}
-
-// EncodeFieldArray renders fields as swss-common's JSON array
-// ["f1","v1","f2","v2",…].
-func EncodeFieldArray(fields FieldValues) (string, error) {
-	flat := make([]string, 0, 2*len(fields))
-	for _, fv := range fields {
-		flat = append(flat, fv.Field, fv.Value)
-	}
-	b, err := json.Marshal(flat)
-	if err != nil {
-		return "", err
-	}
-	return string(b), nil
-}
-
-// DecodeFieldArray parses a JSON field array; "{}" and "[]" are empty.
-func DecodeFieldArray(s string) (FieldValues, error) {
-	if s == "{}" {
-		return nil, nil
-	}
-	var flat []string
-	if err := json.Unmarshal([]byte(s), &flat); err != nil {
-		return nil, fmt.Errorf("field array %.64q: %w", s, err)
-	}
-	if len(flat)%2 != 0 {
-		return nil, fmt.Errorf("field array %.64q: odd number of elements (%d)", s, len(flat))
-	}
-	fields := make(FieldValues, 0, len(flat)/2)
-	for i := 0; i < len(flat); i += 2 {
-		fields = append(fields, FieldValue{flat[i], flat[i+1]})
-	}
-	return fields, nil
 }

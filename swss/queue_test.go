@@ -122,3 +122,78 @@ func TestNotifications(t *testing.T) {
 		t.Fatalf("data %v %v", ports, err)
 	}
 }
+
+// The JSON array is written as swss-common's nlohmann::json dump() writes
+// it, so queue entries compare byte for byte with a C++ producer's.
+func TestFieldArrayBytesMatchSwssCommon(t *testing.T) {
+	f := swss.FieldValues{
+		{"SAI_HOSTIF_ATTR_NAME", `a"b\c`},
+		{"ctl", "\n\t\x01\x1f\b\f\r"},
+		{"html", "<&>/"},
+		{"utf8", "é\u2028"},
+	}
+	got, err := swss.EncodeFieldArray(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `["SAI_HOSTIF_ATTR_NAME","a\"b\\c","ctl","\n\t\u0001\u001f\b\f\r","html","<&>/","utf8","é` + "\u2028" + `"]`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	back, err := swss.DecodeFieldArray(got)
+	if err != nil || !reflect.DeepEqual(back, f) {
+		t.Fatalf("round trip %q %v", back, err)
+	}
+	if got, _ := swss.EncodeFieldArray(nil); got != "[]" {
+		t.Fatalf("empty = %s", got)
+	}
+	for _, bad := range []string{`["unterminated`, `["odd"]`, `[1,2]`, `{"a":"b"}`} {
+		if _, err := swss.DecodeFieldArray(bad); err == nil {
+			t.Errorf("DecodeFieldArray(%s) accepted", bad)
+		}
+	}
+}
+
+func TestQueueOpWithoutPrefixIsMalformed(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := ctxT(t)
+	raw := srv.Client(1)
+	c, err := swss.NewConsumerTable(ctx, srv.DB(swss.AsicDB), "ASIC_STATE", swss.WithPollInterval(20*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	raw.LPush(ctx, "ASIC_STATE_KEY_VALUE_OP_QUEUE", "SAI_OBJECT_TYPE_VLAN:oid:0x1", `[]`, "create")
+	raw.LPush(ctx, "ASIC_STATE_KEY_VALUE_OP_QUEUE", "SAI_OBJECT_TYPE_VLAN:oid:0x2", `["SAI_VLAN_ATTR_VLAN_ID","20"]`, "Screate")
+	got := popAll(t, ctx, c, 2)
+	if got[0].Malformed == "" || got[0].Key != "SAI_OBJECT_TYPE_VLAN:oid:0x1" || got[1].Malformed != "" || got[1].Op != "create" {
+		t.Fatalf("got %+v", got)
+	}
+}
+
+func TestNotificationPayloadBytes(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := ctxT(t)
+	raw := srv.Client(1)
+	sub := raw.Subscribe(ctx, "NOTIFICATIONS")
+	defer sub.Close()
+	if _, err := sub.Receive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p := swss.NewNotificationProducer(srv.DB(swss.AsicDB), "NOTIFICATIONS")
+	if err := p.Send(ctx, swss.Notification{Op: "fdb_event", Data: `[{"fdb_entry":"{\"mac\":\"00:01:E8:00:00:01\"}"}]`, Fields: swss.FieldValues{{"f", "v"}}}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := sub.ReceiveMessage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `["fdb_event","[{\"fdb_entry\":\"{\\\"mac\\\":\\\"00:01:E8:00:00:01\\\"}\"}]","f","v"]`
+	if m.Payload != want {
+		t.Fatalf("payload %s\nwant    %s", m.Payload, want)
+	}
+	n, err := swss.ParseNotification(m.Payload)
+	if err != nil || n.Op != "fdb_event" || n.Fields[0] != (swss.FieldValue{"f", "v"}) {
+		t.Fatalf("parse %+v %v", n, err)
+	}
+}
