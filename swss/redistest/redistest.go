@@ -3,6 +3,14 @@
 // persistence, stopped by PID at cleanup. A missing redis-server fails the
 // test (under CI=true always; elsewhere unless VLTGW_ALLOW_SKIP=1 asks for
 // a skip) — integration tests never pass silently without their server.
+//
+// Typical use:
+//
+//	srv := redistest.Start(t)           // stopped at t.Cleanup
+//	app := srv.DB(swss.ApplDB)          // *swss.DB on the default database_config.json
+//	raw := srv.Client(0)                // plain go-redis client on database 0
+//	cfg := srv.DBConfig()               // to hand to code that calls swss.Connect
+//	srv.Restart()                       // kill and start an empty server on the same socket
 package redistest
 
 import (
@@ -25,7 +33,7 @@ import (
 type Server struct {
 	t      testing.TB
 	dir    string
-	Socket string
+	Socket string // the unix socket path (short, under the temp dir)
 	mu     sync.Mutex
 	cmd    *exec.Cmd
 	exited chan struct{}
