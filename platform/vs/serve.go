@@ -180,5 +180,8 @@ func (s *Server) Stop(grace time.Duration) {
 			<-done
 		}
 		s.wg.Wait()
+		for _, l := range s.listeners {
+			_ = l.l.Close() // never served: Stop still releases the socket
+		}
 	})
 }
