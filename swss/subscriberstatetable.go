@@ -13,7 +13,9 @@ import (
 
 // SubscriberStateTable follows a plain table (CONFIG_DB, STATE_DB) through
 // keyspace notifications: first a dump of every row as SET, then for each
-// event DEL on "del" and otherwise the whole row re-read as SET. Redis must
+// event DEL on "del" (and the other events after which a key is gone:
+// expired, evicted, rename_from, move_from) and otherwise the whole row
+// re-read as SET (nothing if it vanished meanwhile: its "del" follows). Redis must
 // run with notify-keyspace-events AKE (at least K plus the generic/hash
 // classes).
 //
@@ -154,6 +156,11 @@ func (s *SubscriberStateTable) Pops(ctx context.Context) ([]KeyOpFieldValues, er
 	}
 }
 
+// goneEvents are the keyspace events after which the key no longer
+// exists. The spec names "del"; an expired, evicted, renamed-away or moved
+// row is just as gone, and no "del" follows to report it.
+var goneEvents = map[string]bool{"del": true, "expired": true, "evicted": true, "rename_from": true, "move_from": true}
+
 // resolve turns keyspace events into changes: the last event per key
 // decides; rows are re-read in one pipelined round trip.
 func (s *SubscriberStateTable) resolve(ctx context.Context, events []*redis.Message) ([]KeyOpFieldValues, error) {
@@ -175,7 +182,7 @@ func (s *SubscriberStateTable) resolve(ctx context.Context, events []*redis.Mess
 	pipe := s.db.Client.Pipeline()
 	cmds := map[string]*redis.MapStringStringCmd{}
 	for _, k := range order {
-		if last[k] != "del" {
+		if !goneEvents[last[k]] {
 			cmds[k] = pipe.HGetAll(ctx, s.prefix+k)
 		}
 	}

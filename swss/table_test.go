@@ -126,3 +126,38 @@ func TestSubscriberStateTable(t *testing.T) {
 		}
 	}
 }
+
+// Keys lists only this table's rows: not the staging hashes, key sets or
+// tables whose name extends this one's.
+func TestTableKeysOnlyOwnRows(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := ctxT(t)
+	app := srv.DB(swss.ApplDB)
+	raw := srv.Client(0)
+	raw.HSet(ctx, "ROUTE_TABLE:10.0.0.0/8", "nexthop", "10.0.0.1")
+	raw.HSet(ctx, "ROUTE_TABLE:fc00::/64", "nexthop", "fc00::1")
+	raw.HSet(ctx, "_ROUTE_TABLE:1.0.0.0/8", "nexthop", "x")
+	raw.SAdd(ctx, "ROUTE_TABLE_KEY_SET", "1.0.0.0/8")
+	raw.HSet(ctx, "ROUTE_TABLE_EXTRA:k", "a", "b")
+	raw.HSet(ctx, "ROUTE*TABLE:glob", "a", "b")
+	tbl := swss.NewTable(app, "ROUTE_TABLE")
+	keys, err := tbl.Keys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(keys)
+	if !reflect.DeepEqual(keys, []string{"10.0.0.0/8", "fc00::/64"}) {
+		t.Fatalf("keys = %v", keys)
+	}
+	if _, found, err := tbl.Get(ctx, "192.168.0.0/16"); found || err != nil {
+		t.Fatalf("missing row found=%v err=%v", found, err)
+	}
+	all, err := tbl.GetAll(ctx)
+	if err != nil || len(all) != 2 || all["fc00::/64"].Map()["nexthop"] != "fc00::1" {
+		t.Fatalf("GetAll = %v, %v", all, err)
+	}
+	// A glob character in the table name is literal.
+	if keys, _ := swss.NewTable(app, "ROUTE*TABLE").Keys(ctx); !reflect.DeepEqual(keys, []string{"glob"}) {
+		t.Fatalf("ROUTE*TABLE keys = %v", keys)
+	}
+}
