@@ -202,6 +202,18 @@ func TestExtensionOrchFollowsBridgePortsAndL3Vlans(t *testing.T) {
 	h.wantNoError("VLAN_MEMBER_TABLE:Vlan10:PortChannel1")
 	h.wantCount(halv1.ObjectType_OBJECT_TYPE_ISOLATION_GROUP_MEMBER, 0)
 	h.wantCount(tBridgePort, 1)
+	// A bridge port an extension uses outlives the last membership.
+	if !h.a.env.Vlans.UseBridgePort("Ethernet4", "test user") {
+		t.Fatal("Ethernet4 has a bridge port")
+	}
+	h.del(AppVlanMemberTable, "Vlan10:Ethernet4")
+	h.wantCount(tBridgePort, 1)
+	h.a.env.Vlans.ReleaseBridgePort("Ethernet4", "test user")
+	h.settle()
+	h.wantCount(tBridgePort, 0)
+	if h.a.env.Vlans.UseBridgePort("Ethernet4", "test user") {
+		t.Fatal("no bridge port left to use")
+	}
 }
 
 func TestRunLoopStartsReplaysAndStopsCleanly(t *testing.T) {

@@ -38,6 +38,12 @@ type VlanView interface {
 	// BridgePort is the bridge port of a port or LAG (it exists while the
 	// port is a member of some VLAN).
 	BridgePort(port string) (uint64, bool)
+	// UseBridgePort records that user (e.g. "VLT peer link isolation")
+	// references the port's bridge port, which then outlives the port's
+	// last VLAN membership until ReleaseBridgePort; false when the port
+	// has no bridge port.
+	UseBridgePort(port, user string) bool
+	ReleaseBridgePort(port, user string)
 }
 
 // RouterInterfaceInfo describes a router interface.
