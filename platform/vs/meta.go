@@ -116,7 +116,6 @@ var (
 
 	aBPType     = attrIndex(tBridgePt, "SAI_BRIDGE_PORT_ATTR_TYPE")
 	aBPPort     = attrIndex(tBridgePt, "SAI_BRIDGE_PORT_ATTR_PORT_ID")
-	aBPBridge   = attrIndex(tBridgePt, "SAI_BRIDGE_PORT_ATTR_BRIDGE_ID")
 	aBPAdmin    = attrIndex(tBridgePt, "SAI_BRIDGE_PORT_ATTR_ADMIN_STATE")
 	aBPIsoGroup = attrIndex(tBridgePt, "SAI_BRIDGE_PORT_ATTR_ISOLATION_GROUP")
 	aBPLearn    = attrIndex(tBridgePt, "SAI_BRIDGE_PORT_ATTR_FDB_LEARNING_MODE")
@@ -140,7 +139,6 @@ var (
 	aNHRIF        = attrIndex(tNextHop, "SAI_NEXT_HOP_ATTR_ROUTER_INTERFACE_ID")
 	aRouteAction  = attrIndex(tRoute, "SAI_ROUTE_ENTRY_ATTR_PACKET_ACTION")
 	aRouteNextHop = attrIndex(tRoute, "SAI_ROUTE_ENTRY_ATTR_NEXT_HOP_ID")
-	aHostifType   = attrIndex(tHostif, "SAI_HOSTIF_ATTR_TYPE")
 	aHostifName   = attrIndex(tHostif, "SAI_HOSTIF_ATTR_NAME")
 	aTrapType     = attrIndex(tTrap, "SAI_HOSTIF_TRAP_ATTR_TRAP_TYPE")
 	aTrapAction   = attrIndex(tTrap, "SAI_HOSTIF_TRAP_ATTR_PACKET_ACTION")
@@ -167,21 +165,18 @@ const (
 	fdbDynamic = "SAI_FDB_ENTRY_TYPE_DYNAMIC"
 	fdbStatic  = "SAI_FDB_ENTRY_TYPE_STATIC"
 
-	rifTypePort     = "SAI_ROUTER_INTERFACE_TYPE_PORT"
-	rifTypeVLAN     = "SAI_ROUTER_INTERFACE_TYPE_VLAN"
-	rifTypeLoopback = "SAI_ROUTER_INTERFACE_TYPE_LOOPBACK"
+	rifTypePort = "SAI_ROUTER_INTERFACE_TYPE_PORT"
+	rifTypeVLAN = "SAI_ROUTER_INTERFACE_TYPE_VLAN"
 
 	isoTypeBridgePort = "SAI_ISOLATION_GROUP_TYPE_BRIDGE_PORT"
 	isoTypePort       = "SAI_ISOLATION_GROUP_TYPE_PORT"
 
-	actDrop     = "SAI_PACKET_ACTION_DROP"
-	actForward  = "SAI_PACKET_ACTION_FORWARD"
-	actCopy     = "SAI_PACKET_ACTION_COPY"
-	actTrap     = "SAI_PACKET_ACTION_TRAP"
-	actLog      = "SAI_PACKET_ACTION_LOG"
-	actDeny     = "SAI_PACKET_ACTION_DENY"
-	actTransit  = "SAI_PACKET_ACTION_TRANSIT"
-	actCopyCanc = "SAI_PACKET_ACTION_COPY_CANCEL"
+	actDrop    = "SAI_PACKET_ACTION_DROP"
+	actForward = "SAI_PACKET_ACTION_FORWARD"
+	actCopy    = "SAI_PACKET_ACTION_COPY"
+	actTrap    = "SAI_PACKET_ACTION_TRAP"
+	actLog     = "SAI_PACKET_ACTION_LOG"
+	actDeny    = "SAI_PACKET_ACTION_DENY"
 
 	trapLLDP      = "SAI_HOSTIF_TRAP_TYPE_LLDP"
 	trapLACP      = "SAI_HOSTIF_TRAP_TYPE_LACP"

@@ -24,8 +24,6 @@ type object struct {
 
 func (o *object) t() halv1.ObjectType { return o.ti.t }
 
-func (o *object) attr(i int) *halv1.Attribute { return o.attrs[i] }
-
 func (o *object) oidAttr(i int) uint64 {
 	if a := o.attrs[i]; a != nil {
 		return a.GetOid()

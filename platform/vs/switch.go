@@ -93,7 +93,7 @@ func New(cfg *Config, opts Options) (*Switch, error) {
 	s.st = newStore(opts.Logger, opts.Now, &s.stages, &c)
 	s.boot()
 	for i, pc := range c.Ports {
-		w, err := newWire(&c, pc)
+		w, err := newWire(&c, pc, s.log)
 		if err != nil {
 			for _, p := range s.ports[:i] {
 				_ = p.wire.Close()

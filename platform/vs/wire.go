@@ -3,6 +3,8 @@ package vs
 import (
 	"errors"
 	"fmt"
+
+	"github.com/rs/zerolog"
 )
 
 // Wire is the cable of one port: it sends frames, delivers the frames it
@@ -46,12 +48,12 @@ func checkFrame(frame []byte) error {
 }
 
 // newWire opens the wire a port's configuration names.
-func newWire(c *Config, p PortConfig) (Wire, error) {
+func newWire(c *Config, p PortConfig, log zerolog.Logger) (Wire, error) {
 	switch p.Wire.Type {
 	case WireUDP:
 		return newUDPWire(p.Wire.Local, p.Wire.Peer, c.UDPHello)
 	case WireAFPacket:
-		return newAFPacketWire(p.Wire.IfName, c.LinkPoll)
+		return newAFPacketWire(p.Wire.IfName, c.LinkPoll, log.With().Str("port", p.Name).Str("ifname", p.Wire.IfName).Logger())
 	}
 	return noWire{}, nil
 }

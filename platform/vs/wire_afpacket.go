@@ -4,7 +4,6 @@ package vs
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/rs/zerolog"
 	"golang.org/x/sys/unix"
 )
 
@@ -31,7 +31,7 @@ type afpWire struct {
 	ctl     int // AF_INET datagram socket for interface ioctls
 	poll    time.Duration
 	localUp atomic.Bool
-	lastErr atomic.Value // error of the last SetLocalUp, for tests and logs
+	log     zerolog.Logger
 
 	h      WireHandler
 	done   chan struct{}
@@ -41,7 +41,7 @@ type afpWire struct {
 
 func htons(v uint16) uint16 { return v<<8 | v>>8 }
 
-func newAFPacketWire(ifname string, poll time.Duration) (*afpWire, error) {
+func newAFPacketWire(ifname string, poll time.Duration, log zerolog.Logger) (*afpWire, error) {
 	ifi, err := net.InterfaceByName(ifname)
 	if err != nil {
 		return nil, fmt.Errorf("afpacket wire %s: %w", ifname, err)
@@ -75,7 +75,7 @@ func newAFPacketWire(ifname string, poll time.Duration) (*afpWire, error) {
 		unix.Close(ctl)
 		return nil, fmt.Errorf("afpacket wire %s: %w", ifname, err)
 	}
-	return &afpWire{ifname: ifname, ifindex: ifi.Index, file: f, rc: rc, ctl: ctl, poll: poll, done: make(chan struct{})}, nil
+	return &afpWire{ifname: ifname, ifindex: ifi.Index, file: f, rc: rc, ctl: ctl, poll: poll, log: log, done: make(chan struct{})}, nil
 }
 
 func (w *afpWire) Start(h WireHandler) {
@@ -105,17 +105,14 @@ func (w *afpWire) Send(frame []byte) error {
 	return nil
 }
 
-// SetLocalUp sets or clears IFF_UP on the interface.
+// SetLocalUp sets or clears IFF_UP on the interface (errors are logged:
+// the port then simply does not change state).
 func (w *afpWire) SetLocalUp(up bool) {
 	w.localUp.Store(up)
-	err := w.setIfUp(up)
-	if err == nil {
-		err = errNone
+	if err := w.setIfUp(up); err != nil {
+		w.log.Error().Err(err).Bool("up", up).Msg("interface state not changed")
 	}
-	w.lastErr.Store(err)
 }
-
-var errNone = errors.New("none")
 
 func (w *afpWire) flags() (uint16, error) {
 	ifr, err := unix.NewIfreq(w.ifname)

@@ -120,7 +120,7 @@ func TestAFPacketWireInNetns(t *testing.T) {
 
 	// The namespace's end: an afpacket wire created inside it.
 	var nsWire *afpWire
-	inNetns(t, ns, func() { nsWire, err = newAFPacketWire(peer, 20*time.Millisecond) })
+	inNetns(t, ns, func() { nsWire, err = newAFPacketWire(peer, 20*time.Millisecond, zerolog.Nop()) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,9 +66,6 @@ func newUDPWire(local, peer string, hello time.Duration) (*udpWire, error) {
 		linkIn: make(chan byte, 64), done: make(chan struct{}), linkDone: make(chan struct{})}, nil
 }
 
-// LocalAddr is the socket's bound address.
-func (w *udpWire) LocalAddr() net.Addr { return w.conn.LocalAddr() }
-
 func (w *udpWire) Start(h WireHandler) {
 	w.h = h
 	w.wg.Add(1)
