@@ -348,3 +348,41 @@ func lldpFrame(src string) []byte {
 func decode(b []byte) gopacket.Packet {
 	return gopacket.NewPacket(b, layers.LayerTypeEthernet, gopacket.Default)
 }
+
+type carrierRec struct {
+	recHandler
+	carrier chan bool
+}
+
+func (h *carrierRec) Carrier(up bool) {
+	select {
+	case h.carrier <- up:
+	default:
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func waitCarrier(t *testing.T, ch chan bool, want bool) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case c := <-ch:
+			if c == want {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("carrier never went %v", want)
+		}
+	}
+}

@@ -203,14 +203,19 @@ type PortCounters struct {
 	TxDropped                     uint64
 }
 
-// Counters returns the per-port and per-stage counters.
+// Counters returns the per-port and per-stage counters (plus the streams'
+// overflow drops and refused PacketIO frames).
 func (s *Switch) Counters() ([]PortCounters, map[string]uint64) {
 	var ports []PortCounters
 	for _, p := range s.ports {
 		ports = append(ports, PortCounters{Port: p.name, RxFrames: p.counters.rxFrames.Load(), TxFrames: p.counters.txFrames.Load(),
 			RxDropped: p.counters.rxDropped.Load(), TxDropped: p.counters.txDropped.Load()})
 	}
-	return ports, s.stages.snapshot()
+	stages := s.stages.snapshot()
+	stages["events_dropped"] = s.events.dropped.Load() // a Subscribe stream's queue was full
+	stages["punts_dropped"] = s.punts.dropped.Load()   // a PacketIO stream's queue was full
+	stages["packet_out_errors"] = s.packetOutErrors.Load()
+	return ports, stages
 }
 
 // Stage returns one pipeline counter by name (0 when unknown).

@@ -85,18 +85,6 @@ func inNetns(t *testing.T, ns string, fn func()) {
 	}
 }
 
-type carrierRec struct {
-	recHandler
-	carrier chan bool
-}
-
-func (h *carrierRec) Carrier(up bool) {
-	select {
-	case h.carrier <- up:
-	default:
-	}
-}
-
 // TestAFPacketWireInNetns: a vs port on the host end of a veth whose other
 // end is in a network namespace: frames both ways (VLAN tags kept across
 // the kernel's tag offload), link state both ways, oversize counted.
@@ -197,30 +185,4 @@ func TestAFPacketWireInNetns(t *testing.T) {
 		t.Fatalf("send oversized: %v", serr)
 	}
 	waitFor(t, "oversize counted", func() bool { return sw.Stage("dropped_oversize") > before })
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-func waitCarrier(t *testing.T, ch chan bool, want bool) {
-	t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
-		select {
-		case c := <-ch:
-			if c == want {
-				return
-			}
-		case <-deadline:
-			t.Fatalf("carrier never went %v", want)
-		}
-	}
 }

@@ -285,3 +285,39 @@ func (h *recHandler) Oversize(n int) {
 	default:
 	}
 }
+
+// TestUDPWireDeadPeer: carrier comes up on the peer's link datagrams and
+// goes down when they stop (three missed hellos), without any "down".
+func TestUDPWireDeadPeer(t *testing.T) {
+	addrs := freeUDPAddrs(t, 2)
+	w, err := newUDPWire(addrs[0], addrs[1], 20*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &carrierRec{recHandler: recHandler{frames: make(chan []byte, 4), over: make(chan int, 4)}, carrier: make(chan bool, 16)}
+	w.Start(h)
+	defer w.Close()
+	w.SetLocalUp(true)
+	peer, err := net.ListenUDP("udp", mustUDPAddr(addrs[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { // a peer that is up and hears us, until it dies
+		defer close(done)
+		for {
+			_, _ = peer.WriteToUDP([]byte{'V', 'S', 1, 1, 3}, mustUDPAddr(addrs[0]))
+			select {
+			case <-stop:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}()
+	waitCarrier(t, h.carrier, true)
+	close(stop)
+	<-done
+	waitCarrier(t, h.carrier, false)
+}
