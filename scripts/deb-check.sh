@@ -58,6 +58,7 @@ export PATH="$(dirname "$GO"):$PATH"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vltgw-deb-check.XXXXXX")
 cleanup() { if [ "$keep" = 1 ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi; }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 version=$(dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null) || { echo "deb-check: debian/changelog unreadable"; exit 1; }
 src=$tmp/vltgw-$version
 mkdir -p "$src"

@@ -84,6 +84,12 @@ for b in "${BINARIES[@]}"; do
   fi
 done
 
+# --- the container sets every variable the file expands ----------------------------
+for v in $(grep -o '%(ENV_[A-Za-z0-9_]*)s' docker/supervisord.conf | sed 's/%(ENV_\(.*\))s/\1/' | sort -u); do
+  grep -qE "^(ENV[[:space:]]+|[[:space:]]+)$v=" docker/Dockerfile || fail "docker/Dockerfile does not set ENV $v (used by docker/supervisord.conf)"
+done
+grep -q 'COPY supervisord.conf /etc/supervisor/supervisord.conf' docker/Dockerfile || fail "docker/Dockerfile does not install supervisord.conf as /etc/supervisor/supervisord.conf"
+
 # --- configs: the files the package installs into /etc/vltgw ---------------------
 export VLTGW_ETC=$tmp/etc VLTGW_RUN=$tmp/run
 mkdir -p "$VLTGW_ETC" "$VLTGW_RUN"
