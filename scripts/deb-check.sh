@@ -256,6 +256,15 @@ else
   note "systemd-analyze not installed (apt-get install systemd): unit verification skipped"
 fi
 
+# --- lintian (when installed) ---------------------------------------------------------------------
+if command -v lintian >/dev/null; then
+  lout=$(lintian "$deb" 2>&1 | grep -v 'running with root privileges')
+  if grep -q '^E: ' <<<"$lout"; then fail "lintian errors:"; grep '^E: ' <<<"$lout" | sed 's/^/      /'; else ok "lintian: no errors"; fi
+  if grep -q '^W: ' <<<"$lout"; then note "lintian warnings:"; grep '^W: ' <<<"$lout" | sed 's/^/      /'; fi
+else
+  note "lintian not installed: not run"
+fi
+
 # --- the work tree is untouched ------------------------------------------------------------------
 for p in debian/.build debian/vltgw debian/files debian/.debhelper debian/debhelper-build-stamp; do
   [ ! -e "$top/$p" ] || fail "$p exists in the work tree (a build ran there?)"

@@ -130,7 +130,10 @@ while :; do
 done
 echo "$status" | sed 's/^/      /'
 if [ -n "$bad" ] || [ "$pending" = 1 ]; then
-  fail "not every program is up after $((SECONDS - t0))s:${bad:- some still starting}"
+  notup=
+  for p in "${DAEMONS[@]}"; do s=$(state_of "$p"); [ "$s" = RUNNING ] || notup+=" $p:${s:-unknown}"; done
+  for p in "${ONESHOTS[@]}"; do s=$(state_of "$p"); [ "$s" = EXITED ] || notup+=" $p:${s:-unknown}"; done
+  fail "not every program is up after $((SECONDS - t0))s:$notup"
   echo "---- supervisord log (last 40 lines)"; tail -40 "$tmp/supervisord.log"; echo "----"
 else
   ok "every program RUNNING (config-load EXITED) after $((SECONDS - t0))s"
@@ -182,10 +185,11 @@ else
   for r in $want_routes; do asic_has_route "$r" || fail "ASIC_DB has no route entry $r"; done
   converged && ok "ASIC_DB: config_db.json's VLANs ($want_vlans) and static routes ($want_routes) installed after $((SECONDS - t1))s"
   out=$("$VLTGW_BIN/vltgw" --db-config "$VLTGW_ETC/database_config.json" --socket "$sock" show ip route 2>&1)
+  shown=1
   for r in $want_routes; do
-    grep -qE "^ *$r .*installed" <<<"$out" || { fail "vltgw show ip route does not show $r installed:"; echo "$out" | head -20; }
+    grep -qE "^ *$r .*installed" <<<"$out" || { shown=0; fail "vltgw show ip route does not show $r installed:"; echo "$out" | head -20; }
   done
-  [ -n "$want_routes" ] && ok "vltgw show ip route: $want_routes installed"
+  [ -n "$want_routes" ] && [ "$shown" = 1 ] && ok "vltgw show ip route: $want_routes installed"
 fi
 
 # Still up after the checks (nothing crashed meanwhile), and which restarted.
