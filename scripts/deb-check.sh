@@ -69,12 +69,12 @@ if [ "$source_mode" = head ]; then
   rm -rf "$src/debian"
   mkdir -p "$src/debian"
   git ls-files -z --cached --others --exclude-standard -- debian |
-    while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+    while IFS= read -r -d '' f; do if [ -e "$f" ]; then printf '%s\0' "$f"; fi; done |
     tar --null -T - -cf - | tar -x -C "$src"
   echo "deb-check: source = HEAD $(git rev-parse --short HEAD) + work-tree debian/"
 elif git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   git ls-files -z --cached --others --exclude-standard |
-    while IFS= read -r -d '' f; do { [ -e "$f" ] || [ -L "$f" ]; } && printf '%s\0' "$f"; done |
+    while IFS= read -r -d '' f; do if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi; done |
     tar --null -T - -cf - | tar -x -C "$src" || { echo "deb-check: copying the work tree failed"; exit 1; }
   echo "deb-check: source = work tree (tracked + untracked, not ignored)"
 else
