@@ -8,7 +8,7 @@ DEB_PACKAGES := redis-server protobuf-compiler tshark lldpd libyang2-tools super
 TEST_TIMEOUT ?= 15m
 FUZZTIME ?= 5m
 
-.PHONY: all deps build test run bench fuzz proto proto-check fmt-check vet yang-check clean
+.PHONY: all deps build test run bench fuzz proto proto-check fmt-check vet yang-check clean deb deb-check supervisord-check packaging-check
 
 all: build
 
@@ -48,3 +48,16 @@ fuzz:
 
 clean:
 	rm -rf $(BIN)
+
+# Packaging (issue 7): not part of `make test` yet; see README.
+deb: deps
+	DEB_CHECK_OUT=$(BIN) ./scripts/deb-check.sh
+
+deb-check: deps
+	./scripts/deb-check.sh
+
+supervisord-check: deps build
+	./scripts/supervisord-check.sh
+
+packaging-check: deps
+	VLTGW_PACKAGING=1 $(GO) test -count=1 -v ./test/packaging
