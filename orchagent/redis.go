@@ -81,7 +81,7 @@ func OpenRedis(ctx context.Context, o RedisOptions) (a *Agent, closeFn func(), e
 	closers = append(closers, client.Close)
 	a, err = New(Config{
 		Client:        SairedisClient{client},
-		Source:        NewRedisSource(app, o.Logger),
+		Source:        WithStateSource(NewRedisSource(app, o.Logger), NewStateSource(state, o.Logger)),
 		Notifications: ntf,
 		State:         NewRedisStateWriter(state, app),
 		MAC:           mac,
