@@ -2,10 +2,8 @@ package syncd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
-	"github.com/vltgw/vltgw/hal/halclient"
 	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
 )
 
@@ -290,15 +288,13 @@ func (s *Syncd) flushWrite(ctx context.Context, b *batch) error {
 			b.writes++
 			s.stats.halWrites++
 			s.stats.halOps += uint64(len(req.Ops))
-		}
-		if errors.Is(err, halclient.ErrSessionChanged) {
-			if s.replaying {
-				return errRestartedAgain
-			}
-			if rerr := s.platformRestarted(ctx); rerr != nil {
+			retry, rerr := s.afterCall(ctx, err, req, resp)
+			if rerr != nil {
 				return rerr
 			}
-			continue // translate again with the new RIDs
+			if retry {
+				continue // translate again with the new RIDs
+			}
 		}
 		if err != nil {
 			if ctx.Err() != nil {

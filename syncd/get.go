@@ -2,10 +2,8 @@ package syncd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
-	"github.com/vltgw/vltgw/hal/halclient"
 	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
 )
 
@@ -42,10 +40,11 @@ func (s *Syncd) get(ctx context.Context, o *object) (halv1.Status, []FV, error) 
 			return halv1.Status_STATUS_INVALID_OBJECT_ID, nil, err
 		}
 		resp, err := s.hal.Get(ctx, rkey, ids...)
-		if errors.Is(err, halclient.ErrSessionChanged) {
-			if err := s.platformRestarted(ctx); err != nil {
-				return halv1.Status_STATUS_FAILURE, nil, err
-			}
+		retry, rerr := s.afterCall(ctx, err, nil, nil)
+		if rerr != nil {
+			return halv1.Status_STATUS_FAILURE, nil, rerr
+		}
+		if retry {
 			continue
 		}
 		if err != nil {

@@ -31,7 +31,7 @@ func (s *Syncd) platformRestarted(ctx context.Context) error {
 }
 
 func (s *Syncd) replayOnce(ctx context.Context) error {
-	hello := s.hal.AckSession()
+	hello := s.ack()
 	s.stats.platformReplays++
 	s.log.Warn().Str("old_session", s.session).Str("new_session", hello.GetSessionId()).Msg("platform restarted; replaying ASIC_DB")
 	view, err := s.loadASICView(ctx)

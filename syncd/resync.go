@@ -2,8 +2,10 @@ package syncd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/vltgw/vltgw/hal/halclient"
 	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
 )
 
@@ -41,7 +43,7 @@ func (s *Syncd) startup(ctx context.Context) error {
 	if err != nil && s.ids.len() > 0 {
 		s.log.Warn().Err(err).Msg("no recorded platform session")
 	}
-	hello := s.hal.AckSession()
+	hello := s.ack()
 	if s.ids.len() == 0 {
 		s.session = hello.GetSessionId()
 		s.log.Info().Str("session", s.session).Msg("empty ASIC_DB; waiting for the switch object")
@@ -52,6 +54,9 @@ func (s *Syncd) startup(ctx context.Context) error {
 	}
 	// Same platform: check the maps against what it holds.
 	objs, _, err := s.platformObjects(ctx)
+	if errors.Is(err, halclient.ErrSessionChanged) {
+		return s.platformRestarted(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("syncd: list platform: %w", err)
 	}

@@ -55,7 +55,7 @@ func (s *Syncd) createSwitch(ctx context.Context, b *batch, o *object, vid uint6
 		s.view.put(o.typeName, o.id, o.attrs, false)
 		return halv1.Status_STATUS_SUCCESS
 	}
-	if len(sets) > 0 {
+	for len(sets) > 0 {
 		rid, _ := s.ids.rid(vid)
 		req := &halv1.WriteRequest{}
 		for _, a := range sets {
@@ -66,6 +66,14 @@ func (s *Syncd) createSwitch(ctx context.Context, b *batch, o *object, vid uint6
 		resp, err := s.hal.Write(ctx, req)
 		s.stats.halWrites++
 		s.stats.halOps += uint64(len(req.Ops))
+		retry, rerr := s.afterCall(ctx, err, req, resp)
+		if rerr != nil {
+			s.log.Error().Err(rerr).Str("key", o.typeName+":"+o.id).Msg("switch attributes")
+			return halv1.Status_STATUS_FAILURE
+		}
+		if retry {
+			continue
+		}
 		if err != nil {
 			s.log.Error().Err(err).Str("key", o.typeName+":"+o.id).Msg("switch attributes")
 			return halv1.Status_STATUS_FAILURE
@@ -78,6 +86,7 @@ func (s *Syncd) createSwitch(ctx context.Context, b *batch, o *object, vid uint6
 				return r.GetStatus()
 			}
 		}
+		break
 	}
 	if b.mode == modeNormal {
 		s.state.set(o.typeName, o.id, o.attrs)
@@ -114,6 +123,11 @@ func (s *Syncd) platformObjects(ctx context.Context) ([]*halv1.Object, map[uint6
 		if err == nil && resp.GetStatus() == halv1.Status_STATUS_SUCCESS {
 			swAttrs = resp.GetAttrs()
 		}
+	}
+	if same, err := s.samePlatform(ctx); err != nil {
+		return nil, nil, err
+	} else if !same {
+		return nil, nil, fmt.Errorf("syncd: list: %w", halclient.ErrSessionChanged)
 	}
 	sort.SliceStable(swAttrs, func(i, j int) bool { return swAttrs[i].GetId() < swAttrs[j].GetId() })
 	for _, a := range swAttrs {

@@ -64,6 +64,7 @@ type Syncd struct {
 	replaying bool                        // inside platformRestarted
 	ridTypes  map[uint64]halv1.ObjectType // types of platform objects seen in List
 	session   string                      // platform session ASIC_DB describes
+	acked     string                      // platform session HAL calls are fenced against (fence.go)
 
 	sessionCh chan struct{}
 	events    chan *halv1.Event
