@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark with its baseline measured in the same run and writes
-# bench-report/report.txt. Each line "BENCH <name> <value> <unit> ratio <r>"
+# bench-report/report.txt and draws it as bench-report/chart.svg. Each line "BENCH <name> <value> <unit> ratio <r>"
 # is one figure; README.md quotes the latest report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,4 +25,5 @@ report=bench-report/report.txt
     fi
   done
 } 2>&1 | tee "$report"
-echo "report: $report"
+go run ./cmd/benchchart -in "$report" -out bench-report/chart.svg
+echo "report: $report, chart: bench-report/chart.svg"
