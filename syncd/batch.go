@@ -126,6 +126,7 @@ func (s *Syncd) processItem(ctx context.Context, b *batch, it Item) error {
 			st = halv1.Status_STATUS_NOT_IMPLEMENTED
 		}
 		rs.reply = &Reply{Key: statusName(st), Op: opGetResponse}
+		s.recordError(it.Op, it.Key, st, err.Error())
 		if r.bulk() {
 			for range it.Fields {
 				rs.reply.Fields = append(rs.reply.Fields, FV{Field: statusName(st)})
@@ -145,7 +146,7 @@ func (s *Syncd) processItem(ctx context.Context, b *batch, it Item) error {
 		return nil
 	}
 	if s.view != nil && b.mode == modeNormal {
-		s.recordTemp(rs)
+		s.recordTemp(ctx, b, rs)
 		return nil
 	}
 	for i := range r.objects {
@@ -162,6 +163,7 @@ func (s *Syncd) fail(rs *reqState, i int, st halv1.Status, err error) {
 	s.stats.errors++
 	o := &rs.req.objects[i]
 	s.log.Error().Str("op", rs.req.op).Str("key", o.typeName+":"+o.id).Str("status", statusName(st)).Err(err).Msg("object refused")
+	s.recordError(rs.req.op, o.typeName+":"+o.id, st, err.Error())
 }
 
 // prepareObject turns object i of a create/remove/set request into a pending
@@ -231,11 +233,20 @@ func (s *Syncd) prepareObject(ctx context.Context, b *batch, rs *reqState, i int
 	// References: the object itself (remove/set of an OID object), the entry
 	// key's object ids, and oid attributes.
 	refs := keyRefs(key)
+	where := make([]string, len(refs), len(refs)+len(attrs))
+	for j := range where {
+		where[j] = "the key's referenced object"
+	}
 	if kind != halv1.Op_KIND_CREATE && op.vid != 0 {
 		refs = append(refs, op.vid)
+		where = append(where, "object")
 	}
 	for _, a := range attrs {
+		n := len(refs)
 		refs = appendAttrRefs(refs, a)
+		for range refs[n:] {
+			where = append(where, "attribute "+a.GetId()+": referenced object")
+		}
 	}
 	flushed := false
 	for _, v := range refs {
@@ -246,16 +257,12 @@ func (s *Syncd) prepareObject(ctx context.Context, b *batch, rs *reqState, i int
 			flushed = true
 		}
 	}
-	for _, v := range refs {
+	for j, v := range refs {
 		if _, ok := s.ids.rid(v); !ok {
 			if _, pending := b.creating[v]; pending {
 				continue
 			}
-			what := "referenced object"
-			if v == op.vid {
-				what = "object"
-			}
-			s.fail(rs, i, halv1.Status_STATUS_INVALID_OBJECT_ID, fmt.Errorf("%s %s does not exist", what, formatOID(v)))
+			s.fail(rs, i, halv1.Status_STATUS_INVALID_OBJECT_ID, fmt.Errorf("%s %s does not exist", where[j], formatOID(v)))
 			return nil
 		}
 	}
@@ -373,7 +380,15 @@ func (s *Syncd) applyResult(b *batch, p pendingOp, res *halv1.Result) {
 		s.stats.platformRefusals++
 		s.log.Error().Str("op", p.kind.String()).Str("key", p.obj.typeName+":"+p.obj.id).
 			Str("status", statusName(st)).Str("reason", res.GetMessage()).Msg("platform refused")
+		op := ""
+		if p.rs != nil {
+			op = p.rs.req.op
+		}
+		s.recordError(op, p.obj.typeName+":"+p.obj.id, st, "platform: "+res.GetMessage())
 		return
+	}
+	if len(s.errKeys) > 0 {
+		s.clearError(p.obj.typeName + ":" + p.obj.id)
 	}
 	switch p.kind {
 	case halv1.Op_KIND_CREATE:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/vltgw/vltgw/hal/halclient"
 	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
@@ -37,6 +38,15 @@ func (s *Syncd) startup(ctx context.Context) error {
 	for v, role := range cold {
 		if vid, err := parseOID(v); err == nil {
 			s.cold[vid] = role
+		}
+	}
+	if s.cfg.State != nil {
+		iter := s.cfg.State.Scan(ctx, 0, ErrorTable+"|*", 1024).Iterator()
+		for iter.Next(ctx) {
+			s.errKeys[strings.TrimPrefix(iter.Val(), ErrorTable+"|")] = struct{}{}
+		}
+		if err := iter.Err(); err != nil {
+			return fmt.Errorf("syncd: scan STATE_DB %s: %w", ErrorTable, err)
 		}
 	}
 	s.session, err = s.cfg.ASIC.HGet(ctx, keySyncdSession, "session_id").Result()

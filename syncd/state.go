@@ -138,6 +138,14 @@ func (w *stateWriter) stateHSet(key string, args ...any) {
 	w.statePipe.HSet(context.Background(), key, args...)
 }
 
+// stateDel queues a STATE_DB key delete.
+func (w *stateWriter) stateDel(key string) {
+	if w.statePipe == nil {
+		return
+	}
+	w.statePipe.Del(context.Background(), key)
+}
+
 // flush sends what was queued.
 func (w *stateWriter) flush(ctx context.Context) error {
 	w.queueMaps()

@@ -1,6 +1,10 @@
 package syncd
 
-import "strconv"
+import (
+	"strconv"
+
+	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
+)
 
 // StatsKey is the STATE_DB hash syncd keeps its counters in.
 const StatsKey = "SYNCD_STATS|global"
@@ -42,4 +46,27 @@ func (st *stats) fields() []any {
 
 func (st *stats) flush(w *stateWriter) {
 	w.stateHSet(StatsKey, st.fields()...)
+}
+
+// ErrorTable is the STATE_DB table of refused objects:
+// SYNCD_ERROR_TABLE|<SAI_OBJECT_TYPE_X>:<id> {op, status, reason}; the row
+// goes once an op on that object succeeds.
+const ErrorTable = "SYNCD_ERROR_TABLE"
+
+// recordError writes why an object (or a queue item, by its key) was refused.
+func (s *Syncd) recordError(op, key string, st halv1.Status, reason string) {
+	if s.cfg.State == nil {
+		return
+	}
+	s.errKeys[key] = struct{}{}
+	s.state.stateHSet(ErrorTable+"|"+key, "op", op, "status", statusName(st), "reason", reason)
+}
+
+// clearError drops the error row of an object an op just succeeded on.
+func (s *Syncd) clearError(key string) {
+	if _, ok := s.errKeys[key]; !ok {
+		return
+	}
+	delete(s.errKeys, key)
+	s.state.stateDel(ErrorTable + "|" + key)
 }

@@ -31,6 +31,7 @@ func (s *Syncd) createSwitch(ctx context.Context, b *batch, o *object, vid uint6
 			s.stats.errors++
 			st := statusOf(err, halv1.Status_STATUS_INVALID_ATTR_VALUE)
 			s.log.Error().Str("key", o.typeName+":"+o.id).Str("attribute", fv.Field).Err(err).Msg("switch create refused")
+			s.recordError(opCreate, o.typeName+":"+o.id, st, err.Error())
 			return st
 		}
 		if fv.Field == attrInitSwitch || createOnly(halv1.ObjectType_OBJECT_TYPE_SWITCH, fv.Field) {
@@ -52,7 +53,7 @@ func (s *Syncd) createSwitch(ctx context.Context, b *batch, o *object, vid uint6
 	}
 	if s.view != nil && b.mode == modeNormal {
 		// INIT_VIEW: the switch already exists; its attributes are compared at APPLY_VIEW.
-		s.view.put(o.typeName, o.id, o.attrs, false)
+		s.view.put(o.typeName, o.id, o.attrs, true)
 		return halv1.Status_STATUS_SUCCESS
 	}
 	for len(sets) > 0 {

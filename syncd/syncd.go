@@ -66,6 +66,8 @@ type Syncd struct {
 	session   string                      // platform session ASIC_DB describes
 	acked     string                      // platform session HAL calls are fenced against (fence.go)
 
+	errKeys map[string]struct{} // keys with a SYNCD_ERROR_TABLE row
+
 	sessionCh chan struct{}
 	events    chan *halv1.Event
 }
@@ -85,6 +87,7 @@ func New(cfg Config) (*Syncd, error) {
 		ids:       newIDMap(),
 		cold:      make(map[uint64]string),
 		ridTypes:  make(map[uint64]halv1.ObjectType),
+		errKeys:   make(map[string]struct{}),
 		sessionCh: make(chan struct{}, 1),
 		events:    make(chan *halv1.Event, 1024),
 	}

@@ -84,7 +84,7 @@ func (s *Syncd) handleNotify(ctx context.Context, b *batch, rs *reqState) error 
 
 // recordTemp records create/set/remove into the temporary view, checking
 // them as the platform path would (type, attributes, references).
-func (s *Syncd) recordTemp(rs *reqState) {
+func (s *Syncd) recordTemp(ctx context.Context, b *batch, rs *reqState) {
 	v := s.view
 	for i := range rs.req.objects {
 		o := &rs.req.objects[i]
@@ -141,7 +141,10 @@ func (s *Syncd) recordTemp(rs *reqState) {
 		switch rs.req.op {
 		case opCreate, opBulkCreate:
 			if t == halv1.ObjectType_OBJECT_TYPE_SWITCH {
-				v.put(o.typeName, o.id, o.attrs, true)
+				// The switch is not deferred to APPLY_VIEW: a fresh syncd maps
+				// and discovers it now (the gets that follow need its default
+				// objects); its attributes join the view.
+				rs.statuses[i] = s.createSwitch(ctx, b, o, key.GetOid())
 				continue
 			}
 			if err := validateCreate(t, attrs); err != nil {
@@ -182,175 +185,6 @@ func (s *Syncd) recordTemp(rs *reqState) {
 			s.fail(rs, i, halv1.Status_STATUS_ITEM_NOT_FOUND, fmt.Errorf("object %s does not exist", name))
 		}
 	}
-}
-
-// applyView matches the temporary view to the current one and applies only
-// the difference: objects are matched in dependency order by type and
-// attributes (references resolved through objects already matched), entries
-// by key; the platform's own objects get SETs for changed attributes;
-// current objects left unmatched are removed, temporary ones created.
-func (s *Syncd) applyView(ctx context.Context) (halv1.Status, error) {
-	s.stats.viewApplies++
-	cur, err := s.loadASICView(ctx)
-	if err != nil {
-		return halv1.Status_STATUS_FAILURE, err
-	}
-	curByName := make(map[string]*vobj, len(cur))
-	bySig := make(map[string][]*vobj)
-	for _, c := range cur {
-		curByName[c.name()] = c
-	}
-	tmp := s.view.list()
-	tempVIDs := make(map[uint64]bool)
-	for _, o := range tmp {
-		if o.vid != 0 && !o.setOnly {
-			tempVIDs[o.vid] = true
-		}
-	}
-	match := make(map[uint64]uint64) // temp VID → current VID
-	resolve := func(v uint64) (uint64, bool) {
-		if v == 0 {
-			return 0, true
-		}
-		if m, ok := match[v]; ok {
-			return m, true
-		}
-		if tempVIDs[v] {
-			return 0, false
-		}
-		if _, ok := s.ids.rid(v); ok {
-			return v, true
-		}
-		return 0, false
-	}
-	// Signatures of current objects, computed lazily per type (current
-	// attributes already name current VIDs).
-	sigDone := make(map[halv1.ObjectType]bool)
-	indexType := func(t halv1.ObjectType) {
-		if sigDone[t] {
-			return
-		}
-		sigDone[t] = true
-		for _, c := range cur {
-			if c.t == t && c.vid != 0 {
-				if _, isCold := s.cold[c.vid]; !isCold {
-					bySig[signature(c.attrs)] = append(bySig[signature(c.attrs)], c)
-				}
-			}
-		}
-	}
-	matched := make(map[*vobj]bool)
-	final := make(map[string]*vobj) // ASIC_DB after apply, by name
-	var creates, sets []object
-	for _, o := range tmp {
-		if o.setOnly || (o.vid != 0 && s.cold[o.vid] != "") {
-			c := curByName[o.name()]
-			merged := &vobj{typeName: o.typeName, t: o.t, id: o.id, key: o.key, vid: o.vid}
-			if c != nil {
-				matched[c] = true
-				merged.attrs = append(merged.attrs, c.attrs...)
-			}
-			for _, a := range o.attrs {
-				if a.Field == attrInitSwitch || createOnly(o.t, a.Field) {
-					continue
-				}
-				if c != nil {
-					if cv, ok := c.attr(a.Field); ok && cv == a.Value {
-						continue
-					}
-				}
-				sets = append(sets, object{typeName: o.typeName, id: o.id, attrs: []FV{a}})
-			}
-			merged.merge(o.attrs)
-			final[o.name()] = merged
-			continue
-		}
-		tr, ok := s.translateFV(o.t, o.attrs, resolve)
-		if isEntryType(o.t) {
-			var c *vobj
-			if k, err := mapKey(o.key, resolve); err == nil {
-				if id, err := formatObjectID(k); err == nil {
-					c = curByName[o.typeName+":"+id]
-				}
-			}
-			if c != nil && !matched[c] && ok {
-				matched[c] = true
-				for _, a := range o.attrs {
-					if cv, have := c.attr(a.Field); have && cv == trValue(tr, a.Field) {
-						continue
-					}
-					sets = append(sets, object{typeName: o.typeName, id: o.id, attrs: []FV{a}})
-				}
-				final[o.name()] = o
-				continue
-			}
-		} else if ok {
-			indexType(o.t)
-			sig := signature(tr)
-			var c *vobj
-			for _, cand := range bySig[sig] {
-				if !matched[cand] {
-					c = cand
-					break
-				}
-			}
-			if c != nil {
-				matched[c] = true
-				match[o.vid] = c.vid
-				final[o.name()] = o
-				continue
-			}
-		}
-		creates = append(creates, object{typeName: o.typeName, id: o.id, attrs: o.attrs})
-	}
-	var removes []object
-	for i := len(cur) - 1; i >= 0; i-- {
-		c := cur[i]
-		if matched[c] || (c.vid != 0 && s.cold[c.vid] != "") {
-			continue
-		}
-		removes = append(removes, object{typeName: c.typeName, id: c.id})
-	}
-	// Matched objects take their new VIDs now, so the ops below (in temp
-	// VIDs) resolve.
-	for t, c := range match {
-		if rid, ok := s.ids.delVID(c); ok {
-			s.ids.put(t, rid)
-		}
-	}
-	s.log.Info().Int("current", len(cur)).Int("temporary", len(tmp)).Int("matched", len(match)).
-		Int("create", len(creates)).Int("remove", len(removes)).Int("set", len(sets)).Msg("APPLY_VIEW")
-
-	var reqs []*request
-	if len(removes) > 0 {
-		reqs = append(reqs, &request{op: opBulkRemove, objects: removes})
-	}
-	if len(creates) > 0 {
-		reqs = append(reqs, &request{op: opBulkCreate, objects: creates})
-	}
-	if len(sets) > 0 {
-		reqs = append(reqs, &request{op: opBulkSet, objects: sets})
-	}
-	b := newBatch(modeReplay)
-	if err := s.runRequests(ctx, b, reqs); err != nil {
-		return halv1.Status_STATUS_FAILURE, err
-	}
-	st := halv1.Status_STATUS_SUCCESS
-	for _, rs := range b.reqs {
-		for i, ost := range rs.statuses {
-			o := rs.req.objects[i]
-			switch {
-			case ost == halv1.Status_STATUS_SUCCESS && rs.req.op == opBulkCreate:
-				final[o.typeName+":"+o.id] = s.view.objs[o.typeName+":"+o.id]
-			case ost != halv1.Status_STATUS_SUCCESS:
-				st = halv1.Status_STATUS_FAILURE
-				if rs.req.op == opBulkRemove { // still held by the platform
-					final[o.typeName+":"+o.id] = curByName[o.typeName+":"+o.id]
-				}
-			}
-		}
-	}
-	return st, s.rewriteASICView(ctx, cur, final)
 }
 
 // translateFV resolves the object ids inside attribute strings through
