@@ -1,0 +1,58 @@
+// Package pgworch is the VLT proxy-gateway orch of orchagent: it turns the
+// VLT APP_DB tables cfgmgrd and pgwlldpd write, the L3 VLANs of the core
+// intfs orch and the VLT peer's status into SAI MY_MAC objects, through the
+// pure core in orchagent/proxygw.
+//
+// # Inputs
+//
+//   - APP_DB VLT_DOMAIN_TABLE:<id> {peer_routing, peer_routing_timeout,
+//     peer_mac} (cfgmgrd; peer_link is the isolation group's business);
+//   - APP_DB VLT_PROXY_GW_TABLE:<id> {mode, vlt_peer_mac_transmit,
+//     peer_domain_link, exclude_vlans} (cfgmgrd);
+//   - APP_DB VLT_PROXY_GW_REMOTE_MAC_TABLE:<id>:<mac> {exclude_vlans}
+//     (cfgmgrd, static mode);
+//   - APP_DB VLT_PROXY_GW_LEARNED_MAC_TABLE:<id>:<mac> {learned_on,
+//     neighbor} (pgwlldpd, lldp mode);
+//   - STATE_DB VLT_PEER_TABLE|<id> {peer_mac, oper_status} (an external VLT
+//     daemon; its peer_mac wins over VLT_DOMAIN's; without a row a
+//     configured peer is treated as up);
+//   - STATE_DB VLT_PROXY_GW_NEIGHBOR_TABLE|<port>|<chassis> {last_rx, ttl,
+//     macs} (pgwlldpd), only to report when a learned MAC expires;
+//   - the L3 VLANs: Env.Intfs.L3Vlans at start and Events.OnRouterInterface.
+//
+// Rows are validated again here (APP_DB is writable by anyone): a bad
+// domain id, MAC or VLAN list makes the row Invalid (ORCH_ERROR_TABLE names
+// the key and the field) and leaves what was accepted before in place.
+//
+// # What it programs
+//
+// Every change of an input queues one plan for the round (a Resync of the
+// pseudo key PlanKey of VLT_PROXY_GW_TABLE, so a burst of 4000 VLAN
+// interfaces is planned once). A plan computes proxygw.ComputeDesired and
+// asks proxygw.Tracker for the minimal creates and removes: MY_MAC objects
+// {MAC_ADDRESS=m, MAC_ADDRESS_MASK=FF:FF:FF:FF:FF:FF, VLAN_ID=v,
+// PRIORITY=Options.Priority}, removes first, in the round's bulk. The Done
+// callbacks feed Tracker.Created/Removed. Nothing is ever flushed and
+// re-installed. A create refused with SAI_STATUS_TABLE_FULL stays failed
+// until a remove succeeds (room), then it is retried; other refusals are
+// retried after a back-off (RetryMin doubling to RetryMax). Peer routing
+// keeps the peer MAC on every L3 VLAN while the peer is up and for
+// peer_routing_timeout after it goes down (Env.AfterFunc on the agent's
+// clock; 0 = forever).
+//
+// # What it reports (STATE_DB)
+//
+//   - VLT_PROXY_GW_TABLE|<id> {oper_status, mode, error, entries_installed,
+//     entries_failed, peer_domain_link};
+//   - VLT_PROXY_GW_REMOTE_MAC_TABLE|<id>|<mac> {source (static, lldp,
+//     peer-routing; comma-joined if several), learned_on, neighbor,
+//     expires_in, vlans_installed, vlans_failed, state (installed, partial,
+//     failed, pending), error};
+//   - CRM_TABLE|my_mac {used, available, failed, capacity, capacity_source}:
+//     the CRM-style MY_MAC usage. used counts the entries this orch holds
+//     (it is the only MY_MAC user). The HAL's MY_MAC capacity does not reach
+//     orchagent (syncd has no CRM get), so capacity is Options.Capacity when
+//     given (capacity_source "configured"), else the number of entries held
+//     when the platform last answered TABLE_FULL ("observed"), else unknown
+//     ("unknown": available is then not written).
+package pgworch

@@ -1,0 +1,248 @@
+package pgworch
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vltgw/vltgw/orchagent"
+	"github.com/vltgw/vltgw/orchagent/proxygw"
+)
+
+// rowError names the row and, when there is one, the field.
+func rowError(t *orchagent.Task, field string, err error) orchagent.Result {
+	if field == "" {
+		return orchagent.Invalid("%s: %v", t.Name(), err)
+	}
+	return orchagent.Invalid("%s: field %s: %v", t.Name(), field, err)
+}
+
+func parseDomainID(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 1000 || strconv.Itoa(n) != s {
+		return 0, fmt.Errorf("domain id %q is not a number 1-1000", s)
+	}
+	return n, nil
+}
+
+func parseBool(s string) (bool, error) {
+	switch s {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	}
+	return false, fmt.Errorf("%q is not true or false", s)
+}
+
+// parseRouterMAC parses a MAC usable as a router MAC that is not ours.
+func (p *Orch) parseRouterMAC(s string) (proxygw.MAC, error) {
+	m, err := proxygw.ParseMAC(s)
+	if err == nil {
+		err = m.UsableRouterMAC()
+	}
+	if err == nil && m == p.own && !p.own.IsZero() {
+		err = fmt.Errorf("%s is this switch's own MAC", m)
+	}
+	if err != nil {
+		return proxygw.MAC{}, fmt.Errorf("bad MAC %q: %w", s, err)
+	}
+	return m, nil
+}
+
+func (p *Orch) syncDomain(t *orchagent.Task) orchagent.Result {
+	id, err := parseDomainID(t.Key)
+	if err != nil {
+		if t.Op == orchagent.OpDel {
+			return orchagent.Applied()
+		}
+		return rowError(t, "", err)
+	}
+	if t.Op == orchagent.OpDel {
+		delete(p.domains, id)
+		delete(p.routing, id)
+		return orchagent.Applied()
+	}
+	d := &domainRow{}
+	if d.peerRouting, err = parseBool(t.Fields["peer_routing"]); err != nil {
+		return rowError(t, "peer_routing", err)
+	}
+	if v := t.Fields["peer_routing_timeout"]; v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 65535 {
+			return rowError(t, "peer_routing_timeout", fmt.Errorf("%q is not a number of seconds 0-65535", v))
+		}
+		d.timeout = time.Duration(n) * time.Second
+	}
+	if v := t.Fields["peer_mac"]; v != "" {
+		if d.peerMAC, err = p.parseRouterMAC(v); err != nil {
+			return rowError(t, "peer_mac", err)
+		}
+	}
+	p.domains[id] = d
+	pr := p.routing[id]
+	if pr == nil {
+		pr = &proxygw.PeerRouting{}
+		p.routing[id] = pr
+		if pe, ok := p.peers[id]; ok && pe.hasStatus {
+			pr.SetPeer(pe.up, p.env.Clock.Now())
+		}
+	}
+	pr.Enabled, pr.Timeout = d.peerRouting, d.timeout
+	return orchagent.Applied()
+}
+
+func (p *Orch) syncProxyGW(t *orchagent.Task) orchagent.Result {
+	id, err := parseDomainID(t.Key)
+	if err != nil {
+		if t.Op == orchagent.OpDel {
+			return orchagent.Applied()
+		}
+		return rowError(t, "", err)
+	}
+	if t.Op == orchagent.OpDel {
+		delete(p.pgs, id)
+		return orchagent.Applied()
+	}
+	g := &pgRow{peerLink: t.Fields["peer_domain_link"]}
+	switch m := t.Fields["mode"]; m {
+	case "static":
+		g.mode = proxygw.ModeStatic
+	case "lldp":
+		g.mode = proxygw.ModeLLDP
+	default:
+		return rowError(t, "mode", fmt.Errorf("%q is not lldp or static", m))
+	}
+	if g.exclude, err = proxygw.ParseVLANList(t.Fields["exclude_vlans"]); err != nil {
+		return rowError(t, "exclude_vlans", err)
+	}
+	if _, err := parseBool(t.Fields["vlt_peer_mac_transmit"]); err != nil {
+		return rowError(t, "vlt_peer_mac_transmit", err)
+	}
+	p.pgs[id] = g
+	return orchagent.Applied()
+}
+
+// splitMACKey splits "<id>:<mac>" (the MAC holds the separator).
+func (p *Orch) splitMACKey(t *orchagent.Task) (int, proxygw.MAC, orchagent.Result, bool) {
+	idStr, macStr, ok := strings.Cut(t.Key, ":")
+	if !ok {
+		return 0, proxygw.MAC{}, rowError(t, "", fmt.Errorf("key %q: want <domain id>:<mac>", t.Key)), false
+	}
+	id, err := parseDomainID(idStr)
+	if err != nil {
+		return 0, proxygw.MAC{}, rowError(t, "", fmt.Errorf("key %q: %w", t.Key, err)), false
+	}
+	m, err := p.parseRouterMAC(macStr)
+	if err != nil {
+		return 0, proxygw.MAC{}, rowError(t, "mac", fmt.Errorf("key %q: %w", t.Key, err)), false
+	}
+	return id, m, orchagent.Result{}, true
+}
+
+func (p *Orch) syncRemoteMAC(t *orchagent.Task) orchagent.Result {
+	id, m, bad, ok := p.splitMACKey(t)
+	if !ok {
+		if t.Op == orchagent.OpDel {
+			return orchagent.Applied()
+		}
+		return bad
+	}
+	if t.Op == orchagent.OpDel {
+		delete(p.remote[id], m)
+		return orchagent.Applied()
+	}
+	ex, err := proxygw.ParseVLANList(t.Fields["exclude_vlans"])
+	if err != nil {
+		return rowError(t, "exclude_vlans", err)
+	}
+	if p.remote[id] == nil {
+		p.remote[id] = map[proxygw.MAC]proxygw.VLANSet{}
+	}
+	p.remote[id][m] = ex
+	return orchagent.Applied()
+}
+
+func (p *Orch) syncLearnedMAC(t *orchagent.Task) orchagent.Result {
+	id, m, bad, ok := p.splitMACKey(t)
+	if !ok {
+		if t.Op == orchagent.OpDel {
+			return orchagent.Applied()
+		}
+		return bad
+	}
+	if t.Op == orchagent.OpDel {
+		delete(p.learned[id], m)
+		return orchagent.Applied()
+	}
+	if p.learned[id] == nil {
+		p.learned[id] = map[proxygw.MAC]learnedRow{}
+	}
+	p.learned[id][m] = learnedRow{learnedOn: t.Fields["learned_on"], neighbor: t.Fields["neighbor"]}
+	return orchagent.Applied()
+}
+
+func (p *Orch) syncPeer(t *orchagent.Task) orchagent.Result {
+	id, err := parseDomainID(t.Key)
+	if err != nil {
+		if t.Op == orchagent.OpDel {
+			return orchagent.Applied()
+		}
+		return rowError(t, "", err)
+	}
+	if t.Op == orchagent.OpDel {
+		delete(p.peers, id)
+		if pr := p.routing[id]; pr != nil { // back to "status unknown"
+			p.routing[id] = &proxygw.PeerRouting{Enabled: pr.Enabled, Timeout: pr.Timeout}
+		}
+		return orchagent.Applied()
+	}
+	var pe peerRow
+	if v := t.Fields["peer_mac"]; v != "" {
+		if pe.mac, err = p.parseRouterMAC(v); err != nil {
+			return rowError(t, "peer_mac", err)
+		}
+	}
+	switch v := strings.ToLower(t.Fields["oper_status"]); v {
+	case "up":
+		pe.up, pe.hasStatus = true, true
+	case "down":
+		pe.hasStatus = true
+	case "":
+	default:
+		return rowError(t, "oper_status", fmt.Errorf("%q is not up or down", t.Fields["oper_status"]))
+	}
+	p.peers[id] = pe
+	if pr := p.routing[id]; pr != nil {
+		if pe.hasStatus {
+			pr.SetPeer(pe.up, p.env.Clock.Now())
+		} else {
+			p.routing[id] = &proxygw.PeerRouting{Enabled: pr.Enabled, Timeout: pr.Timeout}
+		}
+	}
+	return orchagent.Applied()
+}
+
+// syncNeighbor follows pgwlldpd's neighbour rows for the expiry of the
+// learned MACs. A row that does not parse is ignored (it is reporting
+// only).
+func (p *Orch) syncNeighbor(t *orchagent.Task) orchagent.Result {
+	if t.Op == orchagent.OpDel {
+		delete(p.neighbors, t.Key)
+		return orchagent.Applied()
+	}
+	var n neighborRow
+	for _, s := range strings.Split(t.Fields["macs"], ",") {
+		if m, err := proxygw.ParseMAC(strings.TrimSpace(s)); err == nil {
+			n.macs = append(n.macs, m)
+		}
+	}
+	last, err1 := time.Parse(time.RFC3339, t.Fields["last_rx"])
+	ttl, err2 := strconv.Atoi(t.Fields["ttl"])
+	if err1 == nil && err2 == nil && ttl >= 0 {
+		n.expires = last.Add(time.Duration(ttl) * time.Second)
+	}
+	p.neighbors[t.Key] = n
+	return orchagent.Applied()
+}
