@@ -27,7 +27,7 @@ func main() {
 	redis.SetLogger(quiet{})
 	app := cli.New("vltgw")
 	// Add other command sets here (show vlt …, config vlt …, lab …).
-	for _, register := range []func(*cli.App) error{cli.Builtin} {
+	for _, register := range []func(*cli.App) error{cli.Builtin, cli.Vlt} {
 		if err := register(app); err != nil {
 			fmt.Fprintln(os.Stderr, "vltgw:", err)
 			os.Exit(1)
