@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vltgw/vltgw/swss"
 )
@@ -100,4 +101,204 @@ func TestStaticModeExactObjects(t *testing.T) {
 			len(s.stateRow("VLT_PROXY_GW_REMOTE_MAC_TABLE|2|"+macC)) == 0
 	})
 	_ = context.Background()
+}
+
+// TestLLDPLearnedMACs: in lldp mode the learned-MAC rows pgwlldpd writes
+// create entries on the L3 VLANs outside the peer link's exclusion, with
+// where they were learned and when they expire in STATE_DB; a withdrawn
+// MAC's entries go; static rows are ignored in lldp mode.
+func TestLLDPLearnedMACs(t *testing.T) {
+	s := newStack(t, 512)
+	s.base(10, 20, 30)
+	s.start(Options{})
+	s.produce(AppDomain, set("2", "peer_routing", "true", "peer_routing_timeout", "0"))
+	s.produce(AppProxyGW, set("2", "mode", "lldp", "vlt_peer_mac_transmit", "true", "peer_domain_link", "PortChannel100", "exclude_vlans", "30"))
+	s.produce(AppRemoteMAC, set("2:"+macE, "exclude_vlans", "")) // static config: not used in lldp mode
+	lastRx := s.clock.Now().Add(-10 * time.Second).UTC().Format(time.RFC3339)
+	s.state.Client.HSet(context.Background(), "VLT_PROXY_GW_NEIGHBOR_TABLE|Ethernet8|00:01:e8:00:00:0c",
+		"port_id", "Ethernet8", "ttl", "120", "last_rx", lastRx, "expires_in", "110", "macs", macC+","+macD, "domain", "2")
+	s.produce(AppLearnedMAC, set("2:"+macC, "learned_on", "Ethernet8", "neighbor", macC),
+		set("2:"+macD, "learned_on", "Ethernet8", "neighbor", macC))
+	want := entries(macC, []int{10, 20}, macD, []int{10, 20})
+	s.until("learned entries", func() bool { return same(s.asicEntries(), want) && same(s.platformEntries(), want) })
+	s.until("learned STATE_DB row", func() bool {
+		r := s.stateRow("VLT_PROXY_GW_REMOTE_MAC_TABLE|2|" + macC)
+		return r["source"] == "lldp" && r["learned_on"] == "Ethernet8" && r["neighbor"] == macC && r["expires_in"] == "110" &&
+			r["vlans_installed"] == "10,20" && r["state"] == "installed" &&
+			len(s.stateRow("VLT_PROXY_GW_REMOTE_MAC_TABLE|2|"+macE)) == 0 &&
+			s.stateRow("VLT_PROXY_GW_TABLE|2")["peer_domain_link"] == "PortChannel100"
+	})
+	s.produce(AppLearnedMAC, del("2:"+macD))
+	want = entries(macC, []int{10, 20})
+	s.until("D withdrawn", func() bool {
+		return same(s.asicEntries(), want) && same(s.platformEntries(), want) &&
+			len(s.stateRow("VLT_PROXY_GW_REMOTE_MAC_TABLE|2|"+macD)) == 0
+	})
+	// Switching the domain to static mode: learned MACs go, static come.
+	s.produce(AppProxyGW, set("2", "mode", "static"))
+	want = entries(macE, []int{10, 20, 30})
+	s.until("static mode", func() bool { return same(s.asicEntries(), want) && same(s.platformEntries(), want) })
+}
+
+// TestPeerRoutingTimeout: with VLT_PEER_TABLE from the VLT daemon, the
+// peer's MAC (which wins over VLT_DOMAIN's peer_mac) is routed on every L3
+// VLAN while the peer is up, stays for peer_routing_timeout after it goes
+// down (fake clock), then goes; the peer coming back restores it.
+func TestPeerRoutingTimeout(t *testing.T) {
+	s := newStack(t, 512)
+	s.base(10, 20)
+	s.start(Options{})
+	s.produce(AppDomain, set("2", "peer_routing", "true", "peer_routing_timeout", "10", "peer_mac", macD))
+	wantCfg := entries(macD, []int{10, 20})
+	s.until("configured peer MAC routed", func() bool { return same(s.asicEntries(), wantCfg) })
+	s.state.Client.HSet(context.Background(), "VLT_PEER_TABLE|2", "peer_mac", macD1, "oper_status", "up")
+	want := entries(macD1, []int{10, 20})
+	s.until("VLT daemon's peer MAC routed", func() bool { return same(s.asicEntries(), want) && same(s.platformEntries(), want) })
+
+	s.state.Client.HSet(context.Background(), "VLT_PEER_TABLE|2", "oper_status", "down")
+	s.until("peer down reported", func() bool {
+		return s.stateRow("VLT_PROXY_GW_REMOTE_MAC_TABLE|2|" + macD1)["expires_in"] == "10"
+	})
+	down := s.clock.Now()
+	s.until("the timeout armed on the loop", func() bool { return s.clock.hasTimerAt(down.Add(10 * time.Second)) })
+	s.clock.Advance(9 * time.Second)
+	// A marker row makes the loop run a round after the advance.
+	s.produce(AppRemoteMAC, set("9:marker"))
+	s.until("the marker row processed", func() bool {
+		return s.stateRow("ORCH_ERROR_TABLE|VLT_PROXY_GW_REMOTE_MAC_TABLE:9:marker")["status"] == "invalid"
+	})
+	if !same(s.asicEntries(), want) || !same(s.platformEntries(), want) || !s.clock.hasTimerAt(down.Add(10*time.Second)) {
+		t.Fatalf("peer MAC withdrawn before the timeout\n%s", s.describe())
+	}
+	s.clock.Advance(time.Second)
+	s.until("peer MAC withdrawn after the timeout", func() bool {
+		return len(s.asicEntries()) == 0 && len(s.platformEntries()) == 0 &&
+			len(s.stateRow("VLT_PROXY_GW_REMOTE_MAC_TABLE|2|"+macD1)) == 0
+	})
+	s.state.Client.HSet(context.Background(), "VLT_PEER_TABLE|2", "oper_status", "up")
+	s.until("peer back", func() bool { return same(s.asicEntries(), want) })
+	// The VLT daemon's row goes: back to the configured peer MAC.
+	s.state.Client.Del(context.Background(), "VLT_PEER_TABLE|2")
+	s.until("configured peer MAC again", func() bool { return same(s.asicEntries(), wantCfg) })
+	// peer_routing off: nothing routed.
+	s.produce(AppDomain, set("2", "peer_routing", "false", "peer_mac", macD))
+	s.until("peer routing off", func() bool { return len(s.asicEntries()) == 0 })
+}
+
+// TestTableFullReportedAndRetried: the platform holds 8 MY_MAC entries.
+// 4 MACs × 3 L3 VLANs do not fit: the installed ones stay, STATE_DB says
+// which MACs and VLANs failed (partial/failed, entries_failed, CRM), and
+// removing a MAC frees room that the failed entries take.
+func TestTableFullReportedAndRetried(t *testing.T) {
+	s := newStack(t, 8)
+	s.base(10, 20, 30)
+	s.start(Options{})
+	s.produce(AppDomain, set("2", "peer_routing", "true"))
+	s.produce(AppProxyGW, set("2", "mode", "static"))
+	s.produce(AppRemoteMAC, set("2:"+macC), set("2:"+macD))
+	s.until("C and D installed", func() bool { return len(s.platformEntries()) == 6 })
+	keep := s.asicMyMACs()
+	s.produce(AppRemoteMAC, set("2:"+macE), set("2:"+macD1))
+	// Creates go in MAC order: D1 (00:01:e8:00:01:0d) sorts after E.
+	s.until("table full reported", func() bool {
+		e := s.stateRow("VLT_PROXY_GW_REMOTE_MAC_TABLE|2|" + macE)
+		d1 := s.stateRow("VLT_PROXY_GW_REMOTE_MAC_TABLE|2|" + macD1)
+		pg := s.stateRow("VLT_PROXY_GW_TABLE|2")
+		crm := s.stateRow("CRM_TABLE|my_mac")
+		return e["state"] == "partial" && e["vlans_installed"] == "10,20" && e["vlans_failed"] == "30" &&
+			e["error"] == "SAI_STATUS_TABLE_FULL on VLANs 30" &&
+			d1["state"] == "failed" && d1["vlans_installed"] == "" && strings.Contains(d1["error"], "SAI_STATUS_TABLE_FULL") &&
+			pg["entries_installed"] == "8" && pg["entries_failed"] == "4" && strings.Contains(pg["error"], "4 MY_MAC entries not installed") &&
+			crm["used"] == "8" && crm["available"] == "0" && crm["capacity"] == "8" && crm["capacity_source"] == "observed" && crm["failed"] == "4"
+	})
+	if got := len(s.platformEntries()); got != 8 {
+		t.Fatalf("platform holds %d entries", got)
+	}
+	now := s.asicMyMACs()
+	for k := range keep {
+		if _, ok := now[k]; !ok {
+			t.Fatalf("installed entry %s %v removed when the table filled", k, keep[k])
+		}
+	}
+	// C leaves: its 3 entries free room for E/30 and two of D1's.
+	s.produce(AppRemoteMAC, del("2:"+macC))
+	want := entries(macD, []int{10, 20, 30}, macE, []int{10, 20, 30}, macD1, []int{10, 20})
+	s.until("failed entries installed in the freed room", func() bool {
+		d1 := s.stateRow("VLT_PROXY_GW_REMOTE_MAC_TABLE|2|" + macD1)
+		return same(s.platformEntries(), want) && same(s.asicEntries(), want) &&
+			s.stateRow("VLT_PROXY_GW_REMOTE_MAC_TABLE|2|" + macE)["state"] == "installed" &&
+			d1["state"] == "partial" && d1["vlans_installed"] == "10,20" && d1["vlans_failed"] == "30" &&
+			s.stateRow("VLT_PROXY_GW_TABLE|2")["entries_failed"] == "1"
+	})
+	// D leaves too: everything fits, errors clear.
+	s.produce(AppRemoteMAC, del("2:"+macD))
+	want = entries(macE, []int{10, 20, 30}, macD1, []int{10, 20, 30})
+	s.until("all installed", func() bool {
+		pg := s.stateRow("VLT_PROXY_GW_TABLE|2")
+		crm := s.stateRow("CRM_TABLE|my_mac")
+		return same(s.platformEntries(), want) && pg["entries_failed"] == "0" && pg["error"] == "" &&
+			crm["used"] == "6" && crm["available"] == "2" && crm["failed"] == "0"
+	})
+}
+
+// TestBadRowsRejectedOthersWork: malformed APP_DB rows are Invalid with
+// the key and the field in ORCH_ERROR_TABLE; the valid rows around them
+// are programmed.
+func TestBadRowsRejectedOthersWork(t *testing.T) {
+	s := newStack(t, 512)
+	s.base(10, 20)
+	s.start(Options{})
+	s.produce(AppDomain, set("2", "peer_routing", "true"), set("2000", "peer_routing", "true"),
+		set("3", "peer_routing", "maybe"))
+	s.produce(AppProxyGW, set("2", "mode", "static"), set("3", "mode", "sometimes"), set("4", "mode", "static", "exclude_vlans", "10,"))
+	s.produce(AppRemoteMAC,
+		set("2:"+macC, "exclude_vlans", "20"),
+		set("2:01:00:5e:00:00:01"),
+		set("2:zz:zz", "exclude_vlans", ""),
+		set("2:"+switchMAC),
+		set("2:"+macD, "exclude_vlans", "10-5000"),
+		set("2:"+macE, "exclude_vlans", "x"))
+	s.produce(AppLearnedMAC, set("2:ff:ff:ff:ff:ff:ff", "learned_on", "Ethernet8"))
+	s.state.Client.HSet(context.Background(), "VLT_PEER_TABLE|2", "oper_status", "sideways")
+	checks := map[string][]string{
+		"VLT_DOMAIN_TABLE:2000":                              {"domain id", "2000"},
+		"VLT_DOMAIN_TABLE:3":                                 {"field peer_routing", "maybe"},
+		"VLT_PROXY_GW_TABLE:3":                               {"field mode", "sometimes"},
+		"VLT_PROXY_GW_TABLE:4":                               {"field exclude_vlans", "10,"},
+		"VLT_PROXY_GW_REMOTE_MAC_TABLE:2:01:00:5e:00:00:01":  {"field mac", "multicast"},
+		"VLT_PROXY_GW_REMOTE_MAC_TABLE:2:zz:zz":              {"field mac", "zz:zz"},
+		"VLT_PROXY_GW_REMOTE_MAC_TABLE:2:" + switchMAC:       {"field mac", "own MAC"},
+		"VLT_PROXY_GW_REMOTE_MAC_TABLE:2:" + macD:            {"field exclude_vlans", "10-5000"},
+		"VLT_PROXY_GW_REMOTE_MAC_TABLE:2:" + macE:            {"field exclude_vlans", `"x"`},
+		"VLT_PROXY_GW_LEARNED_MAC_TABLE:2:ff:ff:ff:ff:ff:ff": {"field mac", "broadcast"},
+		"STATE_DB|VLT_PEER_TABLE:2":                          {"field oper_status", "sideways"},
+	}
+	for key, parts := range checks {
+		s.until(key+" invalid", func() bool {
+			r := s.stateRow("ORCH_ERROR_TABLE|" + key)
+			if r["status"] != "invalid" || !strings.Contains(r["reason"], key) {
+				return false
+			}
+			for _, p := range parts {
+				if !strings.Contains(r["reason"], p) {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	want := entries(macC, []int{10})
+	s.until("the valid MAC installed", func() bool { return same(s.asicEntries(), want) && same(s.platformEntries(), want) })
+	// A fixed row replaces the bad one and clears its error.
+	s.produce(AppRemoteMAC, set("2:"+macD, "exclude_vlans", "10"))
+	want = entries(macC, []int{10}, macD, []int{20})
+	s.until("the fixed row applied", func() bool {
+		return same(s.asicEntries(), want) && len(s.stateRow("ORCH_ERROR_TABLE|VLT_PROXY_GW_REMOTE_MAC_TABLE:2:"+macD)) == 0
+	})
+	// A proxy gateway without its domain is down with a reason.
+	s.produce(AppProxyGW, set("5", "mode", "static"))
+	s.until("domain 5 down", func() bool {
+		r := s.stateRow("VLT_PROXY_GW_TABLE|5")
+		return r["oper_status"] == "down" && strings.Contains(r["error"], "VLT domain 5 is not configured")
+	})
 }

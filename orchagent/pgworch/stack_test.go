@@ -48,6 +48,10 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ch := make(chan time.Time, 1)
+	if d <= 0 {
+		ch <- c.now
+		return ch
+	}
 	c.timers = append(c.timers, fakeTimer{c.now.Add(d), ch})
 	return ch
 }
