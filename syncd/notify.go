@@ -52,6 +52,13 @@ func (s *Syncd) handleEvent(ctx context.Context, ev *halv1.Event) error {
 	if s.cfg.Notifier == nil {
 		return nil
 	}
+	if s.switchVID == 0 {
+		// No switch object yet (orchagent has not created it): nobody can
+		// know the objects an event names. The ports' states are read at
+		// discovery.
+		s.log.Debug().Msg("platform event before the switch create dropped")
+		return nil
+	}
 	op, data, err := s.serializeEvent(ev)
 	if err != nil {
 		s.log.Warn().Err(err).Msg("platform event dropped")

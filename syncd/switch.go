@@ -179,15 +179,17 @@ func (s *Syncd) discover(ctx context.Context) error {
 		if isEntryType(k.GetType()) {
 			continue
 		}
-		if _, ok := s.ids.vid(k.GetOid()); ok {
+		vid, mapped := s.ids.vid(k.GetOid())
+		if mapped && s.cold[vid] != "" {
 			continue
 		}
-		vid, err := s.newVID(ctx, k.GetType())
-		if err != nil {
-			return err
+		if !mapped { // (an event may have named it already: mapped, no role)
+			if vid, err = s.newVID(ctx, k.GetType()); err != nil {
+				return err
+			}
+			s.ids.put(vid, k.GetOid())
+			s.state.mapPut(vid, k.GetOid())
 		}
-		s.ids.put(vid, k.GetOid())
-		s.state.mapPut(vid, k.GetOid())
 		s.cold[vid] = roles[k.GetOid()]
 		s.state.asicPipe.HSet(ctx, keyColdVIDs, formatOID(vid), roles[k.GetOid()])
 		fresh = append(fresh, o)
