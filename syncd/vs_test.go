@@ -304,7 +304,7 @@ func TestVSQueueToPlatform(t *testing.T) {
 		"SAI_OBJECT_TYPE_MY_MAC:" + tp.mm[1]: {"SAI_MY_MAC_ATTR_MAC_ADDRESS": "02:00:00:00:00:02", "SAI_MY_MAC_ATTR_MAC_ADDRESS_MASK": "FF:FF:FF:FF:FF:FF",
 			"SAI_MY_MAC_ATTR_VLAN_ID": "10", "SAI_MY_MAC_ATTR_PRIORITY": "1"},
 		"SAI_OBJECT_TYPE_ROUTE_ENTRY:" + tp.route: {"SAI_ROUTE_ENTRY_ATTR_PACKET_ACTION": "SAI_PACKET_ACTION_DROP"},
-		"SAI_OBJECT_TYPE_FDB_ENTRY:" + tp.fdb: {"SAI_FDB_ENTRY_ATTR_TYPE": "SAI_FDB_ENTRY_TYPE_STATIC", "SAI_FDB_ENTRY_ATTR_BRIDGE_PORT_ID": tp.bp},
+		"SAI_OBJECT_TYPE_FDB_ENTRY:" + tp.fdb:     {"SAI_FDB_ENTRY_ATTR_TYPE": "SAI_FDB_ENTRY_TYPE_STATIC", "SAI_FDB_ENTRY_ATTR_BRIDGE_PORT_ID": tp.bp},
 	}
 	for k, want := range wantRows {
 		got := e.hash(asicStatePrefix + k)
@@ -403,5 +403,124 @@ func TestVSQueueToPlatform(t *testing.T) {
 	}
 	if n := len(p.list(t, halv1.ObjectType_OBJECT_TYPE_BRIDGE_PORT)) + len(p.list(t, halv1.ObjectType_OBJECT_TYPE_FDB_ENTRY)); n != 0 {
 		t.Errorf("platform still holds %d bridge ports/FDB entries", n)
+	}
+}
+
+func TestVSBadInput(t *testing.T) {
+	e := newEnv(t)
+	p := startVS(t, e.halSock, vsConfig(2, 2)) // MY_MAC capacity 2
+	e.startSyncd()
+	e.initSwitch()
+	vr := e.switchAttr("SAI_SWITCH_ATTR_DEFAULT_VIRTUAL_ROUTER_ID")
+	vlan := e.newVID(halv1.ObjectType_OBJECT_TYPE_VLAN)
+	colour := e.newVID(halv1.ObjectType_OBJECT_TYPE_VLAN)
+	dupVLAN := e.newVID(halv1.ObjectType_OBJECT_TYPE_VLAN)
+	rif := e.newVID(halv1.ObjectType_OBJECT_TYPE_ROUTER_INTERFACE)
+	ghost := formatOID(makeVID(halv1.ObjectType_OBJECT_TYPE_VLAN, 999999))
+	mm := []string{e.newVID(halv1.ObjectType_OBJECT_TYPE_MY_MAC), e.newVID(halv1.ObjectType_OBJECT_TYPE_MY_MAC), e.newVID(halv1.ObjectType_OBJECT_TYPE_MY_MAC)}
+	v20, v30 := e.newVID(halv1.ObjectType_OBJECT_TYPE_VLAN), e.newVID(halv1.ObjectType_OBJECT_TYPE_VLAN)
+	good := e.newVID(halv1.ObjectType_OBJECT_TYPE_VLAN)
+	creates0, _, _ := p.opCounts()
+
+	r := e.call(
+		Item{Key: "SAI_OBJECT_TYPE_FOO:oid:0x1", Op: opCreate, Fields: fv("X", "1")},
+		Item{Key: "SAI_OBJECT_TYPE_VLAN:" + colour, Op: opCreate, Fields: fv("SAI_VLAN_ATTR_VLAN_ID", "10", "SAI_VLAN_ATTR_COLOUR", "blue")},
+		Item{Key: "SAI_OBJECT_TYPE_VLAN:" + vlan, Op: opCreate, Fields: fv("SAI_VLAN_ATTR_VLAN_ID", "ten")},
+		Item{Key: "SAI_OBJECT_TYPE_ROUTER_INTERFACE:" + rif, Op: opCreate, Fields: fv("SAI_ROUTER_INTERFACE_ATTR_VIRTUAL_ROUTER_ID", vr,
+			"SAI_ROUTER_INTERFACE_ATTR_TYPE", "SAI_ROUTER_INTERFACE_TYPE_VLAN", "SAI_ROUTER_INTERFACE_ATTR_VLAN_ID", ghost)},
+		Item{Key: "SAI_OBJECT_TYPE_MY_MAC:3", Op: opBulkCreate, Fields: fv(mm[0], myMacAttrs(1, 10), mm[1], myMacAttrs(2, 10), mm[2], myMacAttrs(3, 10))},
+		Item{Key: "SAI_OBJECT_TYPE_VLAN:" + dupVLAN, Op: opCreate, Fields: fv("SAI_VLAN_ATTR_VLAN_ID", "1")}, // the platform's VLAN 1
+		Item{Key: "SAI_OBJECT_TYPE_VLAN:2", Op: opBulkCreate, Fields: fv(v20, "SAI_VLAN_ATTR_VLAN_ID=20", v30, "SAI_VLAN_ATTR_VLAN_ID=5000")},
+		Item{Key: "SAI_OBJECT_TYPE_VLAN:3", Op: opBulkCreate, Fields: fv(v20, "SAI_VLAN_ATTR_VLAN_ID=21")}, // count mismatch
+		Item{Key: "SAI_OBJECT_TYPE_VLAN:" + good, Op: opCreate, Fields: fv("SAI_VLAN_ATTR_VLAN_ID", "40")},
+	)
+	want := []string{"SAI_STATUS_INVALID_OBJECT_TYPE", "SAI_STATUS_INVALID_ATTRIBUTE", "SAI_STATUS_INVALID_ATTR_VALUE",
+		"SAI_STATUS_INVALID_OBJECT_ID", "SAI_STATUS_FAILURE", "SAI_STATUS_ITEM_ALREADY_EXISTS", "SAI_STATUS_FAILURE",
+		"SAI_STATUS_INVALID_PARAMETER", "SAI_STATUS_SUCCESS"}
+	if len(r) != len(want) {
+		t.Fatalf("%d replies for %d items", len(r), len(want))
+	}
+	for i, w := range want {
+		if r[i].Key != w || r[i].Op != opGetResponse {
+			t.Errorf("reply %d = %+v, want %s", i, r[i], w)
+		}
+	}
+	statuses := func(x Item) string {
+		var s []string
+		for _, f := range x.Fields {
+			s = append(s, f.Field)
+		}
+		return strings.Join(s, " ")
+	}
+	if got := statuses(r[4]); got != "SAI_STATUS_SUCCESS SAI_STATUS_SUCCESS SAI_STATUS_TABLE_FULL" {
+		t.Errorf("MY_MAC bulk statuses %s", got)
+	}
+	if got := statuses(r[6]); got != "SAI_STATUS_SUCCESS SAI_STATUS_INVALID_ATTR_VALUE" {
+		t.Errorf("VLAN bulk statuses %s", got)
+	}
+
+	// Each refusal names the object and the attribute or reason in STATE_DB.
+	reasons := map[string][]string{
+		"SAI_OBJECT_TYPE_FOO:oid:0x1":             {"SAI_STATUS_INVALID_OBJECT_TYPE", "SAI_OBJECT_TYPE_FOO"},
+		"SAI_OBJECT_TYPE_VLAN:" + colour:          {"SAI_STATUS_INVALID_ATTRIBUTE", "SAI_VLAN_ATTR_COLOUR"},
+		"SAI_OBJECT_TYPE_VLAN:" + vlan:            {"SAI_STATUS_INVALID_ATTR_VALUE", "SAI_VLAN_ATTR_VLAN_ID", `"ten"`},
+		"SAI_OBJECT_TYPE_ROUTER_INTERFACE:" + rif: {"SAI_STATUS_INVALID_OBJECT_ID", "SAI_ROUTER_INTERFACE_ATTR_VLAN_ID", ghost},
+		"SAI_OBJECT_TYPE_MY_MAC:" + mm[2]:         {"SAI_STATUS_TABLE_FULL", "platform", "MY_MAC table full"},
+		"SAI_OBJECT_TYPE_VLAN:" + dupVLAN:         {"SAI_STATUS_ITEM_ALREADY_EXISTS", "platform"},
+		"SAI_OBJECT_TYPE_VLAN:" + v30:             {"SAI_STATUS_INVALID_ATTR_VALUE", "SAI_VLAN_ATTR_VLAN_ID", "5000"},
+		"SAI_OBJECT_TYPE_VLAN:3":                  {"SAI_STATUS_INVALID_PARAMETER", "count"},
+		"SAI_OBJECT_TYPE_MY_MAC:" + mm[0]:         nil,
+		"SAI_OBJECT_TYPE_VLAN:" + good:            nil,
+	}
+	for key, want := range reasons {
+		row := e.state.HGetAll(context.Background(), ErrorTable+"|"+key).Val()
+		if want == nil {
+			if len(row) != 0 {
+				t.Errorf("%s has an error row %v", key, row)
+			}
+			continue
+		}
+		if row["status"] != want[0] {
+			t.Errorf("%s error row %v, want status %s", key, row, want[0])
+		}
+		for _, w := range want[1:] {
+			if !strings.Contains(row["reason"], w) {
+				t.Errorf("%s reason %q does not name %s", key, row["reason"], w)
+			}
+		}
+	}
+
+	// Nothing half-applied: ASIC_DB shows exactly what the platform holds.
+	for _, k := range []string{"SAI_OBJECT_TYPE_VLAN:" + vlan, "SAI_OBJECT_TYPE_VLAN:" + colour, "SAI_OBJECT_TYPE_VLAN:" + dupVLAN, "SAI_OBJECT_TYPE_VLAN:" + v30,
+		"SAI_OBJECT_TYPE_ROUTER_INTERFACE:" + rif, "SAI_OBJECT_TYPE_MY_MAC:" + mm[2]} {
+		_, id, _ := strings.Cut(k, ":")
+		if e.exists(k) || e.asic.HExists(context.Background(), keyVIDToRID, id).Val() {
+			t.Errorf("%s shows in ASIC_DB after a refusal", k)
+		}
+	}
+	keys := e.asicKeys()
+	if n, m := len(p.list(t, halv1.ObjectType_OBJECT_TYPE_MY_MAC)), countType(keys, "SAI_OBJECT_TYPE_MY_MAC"); n != 2 || m != 2 {
+		t.Errorf("MY_MAC: platform %d, ASIC_DB %d, want 2 and 2", n, m)
+	}
+	if n, m := len(p.list(t, halv1.ObjectType_OBJECT_TYPE_VLAN)), countType(keys, "SAI_OBJECT_TYPE_VLAN"); n != 3 || m != 3 {
+		t.Errorf("VLAN: platform %d, ASIC_DB %d, want 3 (1, 20, 40)", n, m)
+	}
+	if n := len(p.list(t, halv1.ObjectType_OBJECT_TYPE_ROUTER_INTERFACE)); n != 0 {
+		t.Errorf("platform RIFs %d", n)
+	}
+	// Refusals decided by syncd never reached the platform: only VLAN 20,
+	// 40, VLAN 1 (refused by it) and the 3 MY_MACs were sent.
+	if c, _, _ := p.opCounts(); c-creates0 != 6 {
+		t.Errorf("platform received %d creates, want 6", c-creates0)
+	}
+
+	// A later success on a refused object clears its error row.
+	e.mustSucceed("retry", e.call(Item{Key: "SAI_OBJECT_TYPE_VLAN:" + vlan, Op: opCreate, Fields: fv("SAI_VLAN_ATTR_VLAN_ID", "10")}))
+	if n := e.state.Exists(context.Background(), ErrorTable+"|SAI_OBJECT_TYPE_VLAN:"+vlan).Val(); n != 0 {
+		t.Error("error row left after a success")
+	}
+	st := e.state.HGetAll(context.Background(), StatsKey).Val()
+	if st["errors"] != "8" || st["platform_refusals"] != "2" {
+		t.Errorf("stats errors %s platform_refusals %s, want 8 and 2", st["errors"], st["platform_refusals"])
 	}
 }
