@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/vltgw/vltgw/cli"
+	"github.com/vltgw/vltgw/lab"
 )
 
 // quiet drops go-redis' own dial-retry log lines; the command reports the
@@ -27,7 +28,11 @@ func main() {
 	redis.SetLogger(quiet{})
 	app := cli.New("vltgw")
 	// Add other command sets here (show vlt …, config vlt …, lab …).
-	for _, register := range []func(*cli.App) error{cli.Builtin, cli.Vlt} {
+	for _, register := range []func(*cli.App) error{
+		cli.Builtin,
+		cli.Vlt,
+		lab.Register,
+	} {
 		if err := register(app); err != nil {
 			fmt.Fprintln(os.Stderr, "vltgw:", err)
 			os.Exit(1)
