@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/vltgw/vltgw/orchagent"
+	"github.com/vltgw/vltgw/orchagent/pgworch"
 	"github.com/vltgw/vltgw/swss"
 )
 
@@ -31,6 +32,8 @@ func run() error {
 	macFlag := flag.String("mac", "", "switch MAC (default: CONFIG_DB DEVICE_METADATA|localhost mac, else the platform's)")
 	timeout := flag.Duration("timeout", 60*time.Second, "how long to wait for a syncd reply")
 	level := flag.String("log-level", "info", "zerolog level")
+	myMACCap := flag.Int("my-mac-capacity", 0, "MY_MAC table capacity for CRM_TABLE|my_mac (0: ask the platform at -hal-socket, else learn it from TABLE_FULL)")
+	halSock := flag.String("hal-socket", "", "platform HAL socket, read once at start for the MY_MAC capacity (empty: not asked)")
 	flag.Parse()
 
 	lvl, err := zerolog.ParseLevel(*level)
@@ -53,7 +56,16 @@ func run() error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	agent, closeAll, err := orchagent.OpenRedis(ctx, orchagent.RedisOptions{DBConfig: cfg, MAC: mac, Timeout: *timeout, Logger: log})
+	pgw := pgworch.Options{Capacity: *myMACCap}
+	if pgw.Capacity == 0 && *halSock != "" {
+		hctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		if pgw.Capacity, err = pgworch.PlatformCapacity(hctx, *halSock); err != nil {
+			log.Warn().Err(err).Msg("MY_MAC capacity unknown; CRM_TABLE|my_mac learns it from TABLE_FULL")
+		}
+		cancel()
+	}
+	agent, closeAll, err := orchagent.OpenRedis(ctx, orchagent.RedisOptions{DBConfig: cfg, MAC: mac, Timeout: *timeout, Logger: log,
+		Extra: []orchagent.OrchFactory{pgworch.Factory(pgw)}})
 	if err != nil {
 		return err
 	}

@@ -364,3 +364,22 @@ func mustMAC(s string) proxygw.MAC {
 	}
 	return m
 }
+
+// TestPlatformCapacityAndConfiguredCRM: the capacity read from the HAL
+// makes CRM_TABLE|my_mac exact before any refusal.
+func TestPlatformCapacityAndConfiguredCRM(t *testing.T) {
+	s := newStack(t, 24)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	capacity, err := PlatformCapacity(ctx, s.sock)
+	if err != nil || capacity != 24 {
+		t.Fatalf("capacity %d, %v; want 24", capacity, err)
+	}
+	s.base(10, 20)
+	s.start(Options{Capacity: capacity})
+	s.produce(AppDomain, set("2", "peer_routing", "true", "peer_mac", macD1))
+	s.until("CRM", func() bool {
+		r := s.stateRow("CRM_TABLE|my_mac")
+		return r["used"] == "2" && r["available"] == "22" && r["capacity"] == "24" && r["capacity_source"] == "configured"
+	})
+}
