@@ -16,11 +16,23 @@ import (
 // items of 1000, pushed at once; and, in the same run, raw go-redis
 // pipelined HSET of the same 64k hashes (1000 per pipeline) for the ratio.
 func BenchmarkBulkCreateMyMac(b *testing.B) {
+	benchBulkCreate(b, func(e *env) { serveFake(b, e.halSock, newFakeHal("s1", 0x1000)) }, false)
+}
+
+// BenchmarkVSBulkCreateMyMac is the same through the real virtual switch
+// (platform/vs) served over a gRPC unix socket; each iteration's MY_MACs
+// are removed again (bulkremove, not timed) to stay within the table.
+//
+//	go test -run XXX -bench BenchmarkVSBulkCreateMyMac -benchtime 5x ./syncd
+func BenchmarkVSBulkCreateMyMac(b *testing.B) {
+	benchBulkCreate(b, func(e *env) { startVS(b, e.halSock, vsConfig(4, 65536)) }, true)
+}
+
+func benchBulkCreate(b *testing.B, platform func(*env), removeAfter bool) {
 	const total, per = 65536, 1000
 	b.StopTimer()
 	e := newEnv(b)
-	f := newFakeHal("s1", 0x1000)
-	serveFake(b, e.halSock, f)
+	platform(e)
 	e.startSyncd()
 	e.initSwitch()
 	ctx := context.Background()
@@ -56,6 +68,20 @@ func BenchmarkBulkCreateMyMac(b *testing.B) {
 			}
 		}
 		objs += total
+		if removeAfter {
+			rm := make([]Item, len(items))
+			for i, it := range items {
+				rm[i] = Item{Key: it.Key, Op: opBulkRemove, Fields: make([]FV, len(it.Fields))}
+				for j, o := range it.Fields {
+					rm[i].Fields[j] = FV{Field: o.Field}
+				}
+			}
+			for _, x := range e.call(rm...) {
+				if x.Key != "SAI_STATUS_SUCCESS" {
+					b.Fatalf("bulk remove reply %s", x.Key)
+				}
+			}
+		}
 
 		// Raw: the same hashes with pipelined HSET, 1000 per round trip.
 		raw := redis.NewClient(&redis.Options{Network: "unix", Addr: e.redis, DB: 3})
