@@ -16,6 +16,7 @@ import (
 
 	"github.com/vltgw/vltgw/orchagent"
 	"github.com/vltgw/vltgw/orchagent/pgworch"
+	"github.com/vltgw/vltgw/orchagent/vltisolation"
 	"github.com/vltgw/vltgw/swss"
 )
 
@@ -65,7 +66,7 @@ func run() error {
 		cancel()
 	}
 	agent, closeAll, err := orchagent.OpenRedis(ctx, orchagent.RedisOptions{DBConfig: cfg, MAC: mac, Timeout: *timeout, Logger: log,
-		Extra: []orchagent.OrchFactory{pgworch.Factory(pgw)}})
+		Extra: []orchagent.OrchFactory{vltisolation.Beside(pgworch.Factory(pgw))}})
 	if err != nil {
 		return err
 	}
