@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -156,10 +157,15 @@ type ProxyGatewayReport struct {
 	MyMAC *TableUsage `json:"my_mac"`
 }
 
-// TableUsage is a CRM-style counter.
+// TableUsage is a CRM-style counter: entries held, entries refused for
+// lack of room, and the room left when the capacity is known.
 type TableUsage struct {
-	Used      int `json:"used"`
-	Available int `json:"available"`
+	Used      int  `json:"used"`
+	Available *int `json:"available"` // null: capacity unknown
+	Failed    int  `json:"failed"`
+	// Capacity and where it came from (configured, observed, unknown).
+	Capacity       *int   `json:"capacity"`
+	CapacitySource string `json:"capacity_source,omitempty"`
 }
 
 // ProxyGatewayDomain is the proxy gateway of one domain.
@@ -186,6 +192,7 @@ type RemoteMAC struct {
 	Neighbor       string   `json:"neighbor,omitempty"`
 	ExcludedVlans  string   `json:"excluded_vlans"`
 	InstalledVlans string   `json:"installed_vlans"`
+	FailedVlans    string   `json:"failed_vlans"`
 	State          string   `json:"state"`
 	ExpiresIn      string   `json:"expires_in"`
 	Error          string   `json:"error,omitempty"`
@@ -218,8 +225,8 @@ func ProxyGateways(in VltInputs) ProxyGatewayReport {
 			continue
 		}
 		m := &RemoteMAC{MAC: mac, Source: f["source"], LearnedOn: splitList(f["learned_on"]), Neighbor: f["neighbor"],
-			InstalledVlans: f["vlans_installed"], State: f["state"], ExpiresIn: f["expires_in"], Error: f["error"]}
-		if m.Source == "lldp" {
+			InstalledVlans: f["vlans_installed"], FailedVlans: f["vlans_failed"], State: f["state"], ExpiresIn: f["expires_in"], Error: f["error"]}
+		if slices.Contains(splitList(m.Source), "lldp") {
 			m.ExcludedVlans = peerLinks[id][1]
 		}
 		add(id, m)
@@ -245,7 +252,7 @@ func ProxyGateways(in VltInputs) ProxyGatewayReport {
 	for _, id := range ids {
 		c, s := cfgPG[id], statePG[id]
 		d := ProxyGatewayDomain{DomainID: id, Mode: firstOf(c["mode"], s["mode"]), OperStatus: firstOf(s["oper_status"], "unknown"),
-			PeerDomainLink: peerLinks[id][0], PeerLinkExclude: peerLinks[id][1], VltPeerMACTransmit: c["vlt_peer_mac_transmit"] == "true",
+			PeerDomainLink: firstOf(s["peer_domain_link"], peerLinks[id][0]), PeerLinkExclude: peerLinks[id][1], VltPeerMACTransmit: c["vlt_peer_mac_transmit"] == "true",
 			Error: firstOf(s["error"], in.Errors[vlt.CfgProxyGateway+"|"+id]), RemoteMACs: []RemoteMAC{}}
 		d.EntriesInstalled, _ = strconv.Atoi(s["entries_installed"])
 		d.EntriesFailed, _ = strconv.Atoi(s["entries_failed"])
@@ -263,12 +270,16 @@ func ProxyGateways(in VltInputs) ProxyGatewayReport {
 		}
 		rep.Domains = append(rep.Domains, d)
 	}
-	if in.MyMAC != nil {
-		used, err1 := strconv.Atoi(in.MyMAC["used"])
-		avail, err2 := strconv.Atoi(in.MyMAC["available"])
-		if err1 == nil && err2 == nil {
-			rep.MyMAC = &TableUsage{Used: used, Available: avail}
+	if used, err := strconv.Atoi(in.MyMAC["used"]); err == nil {
+		u := &TableUsage{Used: used, CapacitySource: in.MyMAC["capacity_source"]}
+		u.Failed, _ = strconv.Atoi(in.MyMAC["failed"])
+		if n, err := strconv.Atoi(in.MyMAC["available"]); err == nil {
+			u.Available = &n
 		}
+		if n, err := strconv.Atoi(in.MyMAC["capacity"]); err == nil {
+			u.Capacity = &n
+		}
+		rep.MyMAC = u
 	}
 	return rep
 }
@@ -312,8 +323,18 @@ func writeProxyGateways(w io.Writer, rep ProxyGatewayReport) error {
 	if len(rep.Domains) == 0 {
 		b.WriteString("No proxy gateway configured\n\n")
 	}
-	if rep.MyMAC != nil {
-		fmt.Fprintf(&b, "MY_MAC table: %d used, %d available\n", rep.MyMAC.Used, rep.MyMAC.Available)
+	if u := rep.MyMAC; u != nil {
+		avail, capacity := "available unknown", "unknown"
+		if u.Available != nil {
+			avail = strconv.Itoa(*u.Available) + " available"
+		}
+		if u.Capacity != nil {
+			capacity = strconv.Itoa(*u.Capacity)
+		}
+		if u.CapacitySource != "" && u.CapacitySource != "unknown" {
+			capacity += ", " + u.CapacitySource
+		}
+		fmt.Fprintf(&b, "MY_MAC table: %d used, %s, %d failed (capacity %s)\n", u.Used, avail, u.Failed, capacity)
 	} else {
 		b.WriteString("MY_MAC table: N/A\n")
 	}

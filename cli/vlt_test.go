@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/vltgw/vltgw/lldp/daemon"
+	"github.com/vltgw/vltgw/orchagent/pgworch"
 	"github.com/vltgw/vltgw/swss/redistest"
 )
 
@@ -62,8 +63,12 @@ func dbClient(t *testing.T, sock string, id int) *redis.Client {
 
 func TestVltTableNamesMatchTheirWriters(t *testing.T) {
 	for got, want := range map[string]string{
-		stateNeighborTable: daemon.StateNeighborTable,
-		countersLLDPTable:  daemon.CountersTable,
+		stateNeighborTable:  daemon.StateNeighborTable,
+		countersLLDPTable:   daemon.CountersTable,
+		statePeerTable:      pgworch.StatePeerTable,
+		stateProxyGWTable:   pgworch.StateProxyGWTable,
+		stateRemoteMACTable: pgworch.StateRemoteMACTable,
+		myMACCounter.key:    pgworch.StateCRMTable + "|" + pgworch.CRMKey,
 	} {
 		if got != want {
 			t.Errorf("the CLI reads %q where the daemon writes %q", got, want)
@@ -98,7 +103,7 @@ func seedVlt(t *testing.T, sock string) {
 		"VLT_PROXY_GW_TABLE|2":                                             {"oper_status", "up", "mode", "static", "entries_installed", "2", "entries_failed", "0"},
 		"VLT_PROXY_GW_REMOTE_MAC_TABLE|2|00:01:e8:00:02:0c":                {"source", "static", "learned_on", "", "expires_in", "", "vlans_installed", "10,20", "state", "installed"},
 		"CFG_ERROR_TABLE|VLT_PROXY_GATEWAY_REMOTE_MAC|2|00:01:e8:00:02:0d": {"field", "mac", "reason", "00:01:e8:00:02:0d is the VLT peer's MAC (peer routing covers it)"},
-		"CRM_TABLE|my_mac": {"used", "6", "available", "506"},
+		"CRM_TABLE|my_mac": {"used", "6", "available", "506", "failed", "1", "capacity", "512", "capacity_source", "configured"},
 		"VLT_PROXY_GW_NEIGHBOR_TABLE|Ethernet8|00:01:e8:00:01:0c": {"port_id", "Ethernet8", "ttl", "120", "last_rx", "2026-12-02T15:00:00Z", "expires_in", "97",
 			"system_name", "C1", "macs", "00:01:e8:00:01:0c,00:01:e8:00:01:0d", "domain", "1"},
 		"VLT_PROXY_GW_NEIGHBOR_TABLE|Ethernet12|00:01:e8:00:01:0d": {"port_id", "Ethernet12", "ttl", "120", "last_rx", "2026-12-02T15:00:03Z", "expires_in", "100",
@@ -182,7 +187,7 @@ func TestShowVltProxyGateway(t *testing.T) {
 		"00:01:e8:00:02:0c  static           -        30,40-42            10,20                                                                        installed        -\n" +
 		"00:01:e8:00:02:0d  static           -               -                -  rejected: mac: 00:01:e8:00:02:0d is the VLT peer's MAC (peer routing covers it)        -\n" +
 		"\n" +
-		"MY_MAC table: 6 used, 506 available\n"
+		"MY_MAC table: 6 used, 506 available, 1 failed (capacity 512, configured)\n"
 	if got := okVlt(t, sock, "show", "vlt", "proxy-gateway"); got != want {
 		t.Fatalf("show vlt proxy-gateway:\n%s\nwant:\n%s", got, want)
 	}
@@ -191,7 +196,7 @@ func TestShowVltProxyGateway(t *testing.T) {
 		t.Fatal(err)
 	}
 	d1 := rep.Domains[0]
-	if len(rep.Domains) != 2 || rep.MyMAC == nil || *rep.MyMAC != (TableUsage{Used: 6, Available: 506}) ||
+	if len(rep.Domains) != 2 || rep.MyMAC == nil || rep.MyMAC.Used != 6 || *rep.MyMAC.Available != 506 || rep.MyMAC.Failed != 1 || *rep.MyMAC.Capacity != 512 ||
 		d1.Mode != "lldp" || d1.PeerDomainLink != "PortChannel100" || d1.PeerLinkExclude != "30" || !d1.VltPeerMACTransmit ||
 		d1.EntriesInstalled != 4 || d1.EntriesFailed != 1 || len(d1.RemoteMACs) != 2 ||
 		strings.Join(d1.RemoteMACs[0].LearnedOn, " ") != "Ethernet8 Ethernet12" || d1.RemoteMACs[1].State != "partial" ||
@@ -228,6 +233,16 @@ func TestShowVltProxyGateway(t *testing.T) {
 		t.Fatalf("counters json %+v %v", cs, err)
 	}
 	refused(t, sock, 2, []string{"lldp neighbors|lldp counters"}, "show", "vlt", "proxy-gateway", "lldp")
+	// Before the platform's capacity is known.
+	state := dbClient(t, sock, 6)
+	state.Del(context.Background(), "CRM_TABLE|my_mac")
+	state.HSet(context.Background(), "CRM_TABLE|my_mac", "used", "6", "failed", "0", "capacity_source", "unknown")
+	if got := okVlt(t, sock, "show", "vlt", "proxy-gateway"); !strings.HasSuffix(got, "\nMY_MAC table: 6 used, available unknown, 0 failed (capacity unknown)\n") {
+		t.Fatalf("unknown capacity:\n%s", got)
+	}
+	if err := json.Unmarshal([]byte(okVlt(t, sock, "-o", "json", "show", "vlt", "proxy-gateway")), &rep); err != nil || rep.MyMAC.Available != nil || rep.MyMAC.Used != 6 {
+		t.Fatalf("json %+v %v", rep.MyMAC, err)
+	}
 }
 
 func TestConfigVlt(t *testing.T) {
