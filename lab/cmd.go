@@ -18,7 +18,7 @@ import (
 func Register(app *cli.App) error {
 	var (
 		bin, runDir, redisServer, logLevel string
-		timeout, grace                     time.Duration
+		timeout, grace, softGrace          time.Duration
 		foreground, demo, purge, keep      bool
 	)
 	runDirFlag := func(fs *flag.FlagSet) {
@@ -37,6 +37,7 @@ func Register(app *cli.App) error {
 				fs.StringVar(&redisServer, "redis-server", "redis-server", "redis-server binary")
 				fs.StringVar(&logLevel, "log-level", "info", "daemons' log level")
 				fs.DurationVar(&timeout, "timeout", 60*time.Second, "how long to wait for convergence")
+				fs.DurationVar(&softGrace, "soft-grace", 10*time.Second, "how long to keep waiting for checks of parts that may not be built yet (MY_MAC orch) once the rest converged")
 				fs.BoolVar(&foreground, "foreground", false, "stay up until interrupted (Ctrl-C), then stop the lab")
 				fs.BoolVar(&demo, "demo", false, "run the guided VM-migration demo once converged")
 				fs.BoolVar(&keep, "keep-on-failure", false, "leave the processes running when the lab does not converge")
@@ -51,7 +52,7 @@ func Register(app *cli.App) error {
 					progress = env.Stderr
 				}
 				l, rep, err := Up(ctx, t, path, Options{BinDir: bin, RedisServer: redisServer, RunDir: runDir,
-					Timeout: timeout, Grace: grace, LogLevel: logLevel, Progress: progress, KeepOnFailure: keep})
+					Timeout: timeout, Grace: grace, LogLevel: logLevel, Progress: progress, KeepOnFailure: keep, SoftGrace: softGrace})
 				if err != nil {
 					return err
 				}
