@@ -2,6 +2,7 @@ package vltisolation
 
 import (
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -119,6 +120,12 @@ func (h *harness) wantNoError(name string) {
 }
 
 func TestIsolationGroupFollowsTheVLTRows(t *testing.T) {
+	base := runtime.NumGoroutine()
+	t.Run("agent", isolationFollowsRows)
+	noLeak(t, base)
+}
+
+func isolationFollowsRows(t *testing.T) {
 	h := newHarness(t, Factory())
 	setup := ports(6)
 	setup = append(setup, lagWithMember("PortChannel1", 1)...)   // the peer link (VLTi)

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -54,10 +55,11 @@ func startStack(t *testing.T) *stack {
 	rs := redistest.Start(t)
 	s := &stack{t: t, sw: sw, app: rs.DB(swss.ApplDB), asic: rs.DB(swss.AsicDB), state: rs.DB(swss.StateDB), settled: make(chan struct{}, 1)}
 	ready := make(chan struct{})
+	queue := syncd.NewRedisQueue(s.asic.Client, s.asic.ID, syncd.AsicStateTable, 1024)
 	sy, err := syncd.New(syncd.Config{
 		ASIC:      s.asic.Client,
 		State:     s.state.Client,
-		Queue:     syncd.NewRedisQueue(s.asic.Client, s.asic.ID, syncd.AsicStateTable, 1024),
+		Queue:     queue,
 		Responder: syncd.NewRedisProducer(s.asic.Client, s.asic.ID, syncd.GetResponseTable),
 		Notifier:  syncd.NewRedisNotifier(s.asic.Client, syncd.NotificationsCh),
 		HAL:       halclient.Options{Address: halSock, Client: "vltisolation-test"},
@@ -80,6 +82,7 @@ func startStack(t *testing.T) *stack {
 		if err := <-sdone; err != nil && sctx.Err() == nil {
 			t.Errorf("syncd: %v", err)
 		}
+		queue.Close()
 	})
 
 	actx, acancel := context.WithCancel(context.Background())
@@ -182,6 +185,26 @@ func (s *stack) flood(port string, src byte) map[string]int {
 // VLT LAG; from a plain port it reaches every port; removing the VLT
 // marking removes the member and the VLT LAG gets the peer link's floods.
 func TestPeerLinkFloodSkipsVLTLagsOnTheVirtualSwitch(t *testing.T) {
+	base := runtime.NumGoroutine()
+	t.Run("stack", peerLinkFlood) // its cleanups stop every goroutine it started
+	noLeak(t, base)
+}
+
+// noLeak fails when goroutines started since base are still running once
+// they had time to see their stop (the deadline only guards a hang).
+func noLeak(t *testing.T, base int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > base && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > base {
+		buf := make([]byte, 1<<20)
+		t.Fatalf("%d goroutines left running (%d before):\n%s", n-base, base, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+func peerLinkFlood(t *testing.T) {
 	s := startStack(t)
 	var ports []swss.KeyOpFieldValues
 	for i, p := range []string{"Ethernet0", "Ethernet4", "Ethernet8", "Ethernet12"} {
