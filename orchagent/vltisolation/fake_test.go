@@ -30,11 +30,12 @@ type fakeASIC struct {
 	platform map[uint64]bool
 	sw       map[string]string
 	lanes    map[uint64]string
-	ops      []string // "create|remove|set KEY [attr=value]"
+	ops      []string                    // "create|remove|set KEY [attr=value]"
+	refuse   map[halv1.ObjectType]string // a create of the type answers this status
 }
 
 func newFakeASIC(nports int) *fakeASIC {
-	f := &fakeASIC{objs: map[string]map[string]string{}, platform: map[uint64]bool{}, lanes: map[uint64]string{}}
+	f := &fakeASIC{objs: map[string]map[string]string{}, platform: map[uint64]bool{}, lanes: map[uint64]string{}, refuse: map[halv1.ObjectType]string{}}
 	mk := func(t halv1.ObjectType) uint64 {
 		f.counter++
 		v := sairedis.MakeVID(0, t, f.counter)
@@ -175,6 +176,9 @@ func (f *fakeASIC) apply(op fakeOp, key string) string {
 	case "create":
 		if t == halv1.ObjectType_OBJECT_TYPE_SWITCH {
 			return ""
+		}
+		if st, ok := f.refuse[t]; ok {
+			return st
 		}
 		if _, dup := f.objs[key]; dup {
 			return "SAI_STATUS_ITEM_ALREADY_EXISTS"
@@ -370,14 +374,60 @@ type harness struct {
 	b       *barrier
 	settled chan string
 	n       int
+	clock   *manualClock
+}
+
+// manualClock is an orchagent.Clock the test moves.
+type manualClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	timers []manualTimer
+}
+
+type manualTimer struct {
+	at time.Time
+	ch chan time.Time
+}
+
+func (c *manualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *manualClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	if d <= 0 {
+		ch <- c.now
+		return ch
+	}
+	c.timers = append(c.timers, manualTimer{c.now.Add(d), ch})
+	return ch
+}
+
+func (c *manualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	keep := c.timers[:0]
+	for _, t := range c.timers {
+		if t.at.After(c.now) {
+			keep = append(keep, t)
+		} else {
+			t.ch <- c.now
+		}
+	}
+	c.timers = keep
 }
 
 func newHarness(t *testing.T, extra orchagent.OrchFactory) *harness {
 	t.Helper()
 	h := &harness{t: t, asic: newFakeASIC(6), state: &memState{state: map[string]map[string]string{}},
-		in: make(chanSource, 16), b: &barrier{}, settled: make(chan string, 4096)}
+		in: make(chanSource, 16), b: &barrier{}, settled: make(chan string, 4096), clock: &manualClock{now: time.Unix(1_700_000_000, 0)}}
 	a, err := orchagent.New(orchagent.Config{
-		Client: h.asic, Source: h.in, State: h.state, MAC: net.HardwareAddr{0x02, 0, 0, 0, 0, 1},
+		Client: h.asic, Source: h.in, State: h.state, MAC: net.HardwareAddr{0x02, 0, 0, 0, 0, 1}, Clock: h.clock,
 		Logger: zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),
 		Extra:  []orchagent.OrchFactory{extra, func(*orchagent.Env) (orchagent.Orch, error) { return h.b, nil }},
 		OnSettled: func(int) {
@@ -422,6 +472,18 @@ func (h *harness) apply(chs ...orchagent.Change) {
 		case <-deadline:
 			h.t.Fatalf("the agent did not settle\n%s", h.asic.dump())
 		}
+	}
+}
+
+// until applies barriers until cond holds (a timer-driven round of the
+// agent is not ordered with the test's changes).
+func (h *harness) until(what string, cond func() bool) {
+	h.t.Helper()
+	for i := 0; !cond(); i++ {
+		if i == 1000 {
+			h.t.Fatalf("never: %s\n%s", what, h.asic.dump())
+		}
+		h.apply()
 	}
 }
 

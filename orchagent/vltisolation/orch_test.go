@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vltgw/vltgw/orchagent"
 	"github.com/vltgw/vltgw/orchagent/sairedis"
@@ -302,4 +303,37 @@ func TestBesideSharesTheDomainTable(t *testing.T) {
 	if len(h.groups()) != 2 {
 		t.Fatalf("groups %v", h.groups())
 	}
+}
+
+// TestRefusedGroupIsRetried: a refused group create fails the domain row
+// (ORCH_ERROR_TABLE has the SAI status), its member waits for the group,
+// and both apply once the ASIC takes the group on the retry.
+func TestRefusedGroupIsRetried(t *testing.T) {
+	h := newHarness(t, Factory())
+	setup := append(ports(2), lagWithMember("PortChannel1", 0)...)
+	setup = append(setup, lagWithMember("PortChannel100", 1)...)
+	setup = append(setup, set(orchagent.AppVlanTable, "Vlan10"), set(orchagent.AppVlanMemberTable, "Vlan10:PortChannel1", "tagging_mode", "tagged"),
+		set(orchagent.AppVlanMemberTable, "Vlan10:PortChannel100", "tagging_mode", "tagged"))
+	h.apply(setup...)
+	h.asic.mu.Lock()
+	h.asic.refuse[tGroup] = "SAI_STATUS_INSUFFICIENT_RESOURCES"
+	h.asic.mu.Unlock()
+	h.apply(set(AppDomain, "1", "peer_link", "PortChannel1"), set(AppInterface, "1:PortChannel100"))
+	if e := h.errorOf(AppDomain + ":1"); e["status"] != "SAI_STATUS_INSUFFICIENT_RESOURCES" {
+		t.Fatalf("domain row error %v", e)
+	}
+	h.wantPending(AppInterface+":1:PortChannel100", "the isolation group of VLT domain 1 is not created")
+	if gs := h.groups(); len(gs) != 0 || h.isolationOf(h.bridgePortOf(0)) != "" {
+		t.Fatalf("groups %v, binding %q after the refusal", gs, h.isolationOf(h.bridgePortOf(0)))
+	}
+	h.asic.mu.Lock()
+	delete(h.asic.refuse, tGroup)
+	h.asic.mu.Unlock()
+	h.clock.Advance(time.Minute)
+	h.until("the group, its member and the binding", func() bool {
+		gs := h.groups()
+		return len(gs) == 1 && len(h.asic.of(tMember)) == 1 && h.isolationOf(h.bridgePortOf(0)) != ""
+	})
+	h.wantNoError(AppDomain + ":1")
+	h.wantNoError(AppInterface + ":1:PortChannel100")
 }
