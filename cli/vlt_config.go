@@ -31,6 +31,9 @@ type cfgChange struct {
 	table, key string
 	fields     map[string]string
 	replace    bool
+	// orKey is the key a delete takes when key does not exist (a MAC
+	// typed in another notation than the stored row's).
+	orKey string
 }
 
 func (c cfgChange) name() string { return c.table + "|" + c.key }
@@ -128,7 +131,10 @@ func applyVlt(ctx context.Context, env *Env, ch cfgChange) error {
 	}
 	if ch.fields == nil {
 		if _, ok := cfg.Get(ch.table, ch.key); !ok {
-			return fmt.Errorf("%s: %w", ch.name(), ErrNoSuchRow)
+			if _, alt := cfg.Get(ch.table, ch.orKey); !alt {
+				return fmt.Errorf("%s: %w", ch.name(), ErrNoSuchRow)
+			}
+			ch.key = ch.orKey
 		}
 	}
 	if err := checkChange(cfg, ch); err != nil {
@@ -205,20 +211,6 @@ func vltConfigCommands() []Command {
 	)
 	excludeFlag := func(fs *flag.FlagSet) {
 		fs.StringVar(&exclude, "exclude-vlans", "", "VLANs to leave out, e.g. 10,20-30")
-	}
-	// del resolves a MAC key typed in any notation to the stored row.
-	delMAC := func(ctx context.Context, env *Env, id, mac string) error {
-		key := id + "|" + canonMAC(mac)
-		cfg, err := readVltConfig(ctx, env)
-		if err != nil {
-			return err
-		}
-		if _, ok := cfg.Get(vlt.CfgRemoteMAC, key); !ok {
-			if _, raw := cfg.Get(vlt.CfgRemoteMAC, id+"|"+mac); raw {
-				key = id + "|" + mac
-			}
-		}
-		return applyVlt(ctx, env, cfgChange{table: vlt.CfgRemoteMAC, key: key})
 	}
 	return []Command{
 		{
@@ -336,7 +328,7 @@ func vltConfigCommands() []Command {
 				if err := wantArgs(args, 2, "config vlt proxy-gateway remote-mac del <id> <mac>"); err != nil {
 					return err
 				}
-				return delMAC(ctx, env, args[0], args[1])
+				return applyVlt(ctx, env, cfgChange{table: vlt.CfgRemoteMAC, key: args[0] + "|" + canonMAC(args[1]), orKey: args[0] + "|" + args[1]})
 			},
 		},
 		lldpTLVCommand("enable", "enabled"),

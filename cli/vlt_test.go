@@ -321,6 +321,12 @@ func TestConfigVlt(t *testing.T) {
 		t.Fatal("remote MAC not deleted")
 	}
 	refused(t, sock, 1, []string{"VLT_PROXY_GATEWAY_REMOTE_MAC|1|00:01:e8:00:01:0c: no such row"}, "config", "vlt", "proxy-gateway", "remote-mac", "del", "1", "00:01:e8:00:01:0c")
+	// A row stored in another notation (config load) is found too.
+	cfg.HSet(ctx, "VLT_PROXY_GATEWAY_REMOTE_MAC|1|00:01:E8:00:01:0E", "exclude_vlans", "")
+	okVlt(t, sock, "config", "vlt", "proxy-gateway", "remote-mac", "del", "1", "00:01:E8:00:01:0E")
+	if n := cfg.Exists(ctx, "VLT_PROXY_GATEWAY_REMOTE_MAC|1|00:01:E8:00:01:0E").Val(); n != 0 {
+		t.Fatal("upper-case remote MAC row not deleted")
+	}
 
 	// lldp mode.
 	okVlt(t, sock, "config", "vlt", "proxy-gateway", "add", "1", "--mode", "lldp", "--vlt-peer-mac-transmit")
