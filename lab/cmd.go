@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"time"
@@ -153,7 +154,27 @@ func Register(app *cli.App) error {
 				if err != nil {
 					return err
 				}
-				_, err = Demo(ctx, l, env.Stdout)
+				if !env.JSON() {
+					_, err = Demo(ctx, l, env.Stdout)
+					return err
+				}
+				results, err := Demo(ctx, l, io.Discard)
+				type seenJSON struct {
+					Port  string `json:"port"`
+					Frame string `json:"frame"`
+				}
+				var out []map[string]any
+				for _, r := range results {
+					var egress []seenJSON
+					for _, s := range r.Egress {
+						egress = append(egress, seenJSON{s.At.String(), s.Frame.String()})
+					}
+					out = append(out, map[string]any{"case": r.Case, "ok": r.OK(), "sent": r.Sent.String(),
+						"routed_my_mac": r.RoutedMyMAC, "egress": egress, "problems": r.Problems})
+				}
+				if jerr := json.NewEncoder(env.Stdout).Encode(map[string]any{"lab": l.State.Name, "results": out}); jerr != nil {
+					return jerr
+				}
 				return err
 			}},
 	)

@@ -220,6 +220,20 @@ type controls struct {
 	clients map[string]vsv1.VsControlClient
 }
 
+// Control returns a client of a switch's vs control service (inject,
+// captures, counters, link up/down) and the function that closes it.
+func (l *Lab) Control(name string) (vsv1.VsControlClient, func() error, error) {
+	r, ok := l.Run(name)
+	if !ok {
+		return nil, nil, fmt.Errorf("lab %s has no switch %q", l.State.Name, name)
+	}
+	cc, err := grpc.NewClient("unix://"+r.ControlSocket, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return nil, nil, fmt.Errorf("switch %s control socket: %w", name, err)
+	}
+	return vsv1.NewVsControlClient(cc), cc.Close, nil
+}
+
 func dialControls(l *Lab) (*controls, error) {
 	c := &controls{clients: map[string]vsv1.VsControlClient{}}
 	for _, r := range l.State.Switches {

@@ -3,6 +3,7 @@ package lab
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vltgw/vltgw/cli"
+	vsv1 "github.com/vltgw/vltgw/proto/vs/v1"
 	"github.com/vltgw/vltgw/swss"
 )
 
@@ -205,6 +207,29 @@ func TestLabUpStatusDown(t *testing.T) {
 		t.Errorf("excluded VLAN: %v\n%s", bridged.Problems, story.String())
 	}
 	t.Logf("demo:\n%s", story.String())
+	code, out, errOut = run(t, app, "-o", "json", "lab", "demo", "--run-dir", dir)
+	var doc struct {
+		Results []struct {
+			Case string `json:"case"`
+			OK   bool   `json:"ok"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Results) != 2 || doc.Results[1].Case != "bridged" ||
+		doc.Results[0].OK != routed.OK() || (code == 0) != routed.OK() {
+		t.Errorf("lab demo -o json: exit %d, %v\n%s\n%s", code, err, out, errOut)
+	}
+	ctl, closeCtl, err := l.Control("D1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	counters, err := ctl.Counters(ctx, &vsv1.CountersRequest{})
+	closeCtl()
+	if err != nil || len(counters.GetPorts()) != 4 || counters.GetStages()["flooded"]+counters.GetStages()["bridged"] == 0 {
+		t.Errorf("D1 counters: %v %v", counters, err)
+	}
+	if _, _, err := l.Control("Z"); err == nil {
+		t.Error("control of an unknown switch")
+	}
 
 	code, out, errOut = run(t, app, "lab", "down", "--run-dir", dir, "square-vlt.yaml")
 	if code != 0 || !strings.Contains(out, "lab square-vlt: stopped 24 processes") {
