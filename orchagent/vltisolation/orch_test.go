@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vltgw/vltgw/orchagent"
+	"github.com/vltgw/vltgw/orchagent/pgworch"
 	"github.com/vltgw/vltgw/orchagent/sairedis"
 	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
 )
@@ -336,4 +337,41 @@ func TestRefusedGroupIsRetried(t *testing.T) {
 	})
 	h.wantNoError(AppDomain + ":1")
 	h.wantNoError(AppInterface + ":1:PortChannel100")
+}
+
+// TestBesideTheProxyGatewayOrch: the isolation orch next to the real
+// proxy-gateway orch (as cmd/orchagent runs them): one VLT_DOMAIN_TABLE
+// row gives both the MY_MAC entries and the isolation group.
+func TestBesideTheProxyGatewayOrch(t *testing.T) {
+	h := newHarness(t, Beside(pgworch.Factory(pgworch.Options{Capacity: 512})))
+	setup := append(ports(2), lagWithMember("PortChannel1", 0)...)
+	setup = append(setup, lagWithMember("PortChannel100", 1)...)
+	setup = append(setup, set(orchagent.AppVlanTable, "Vlan10"), set(orchagent.AppVlanMemberTable, "Vlan10:PortChannel1", "tagging_mode", "tagged"),
+		set(orchagent.AppVlanMemberTable, "Vlan10:PortChannel100", "tagging_mode", "tagged"),
+		set(orchagent.AppIntfTable, "Vlan10"), set(orchagent.AppIntfTable, "Vlan10:10.10.0.2/24", "family", "IPv4"))
+	h.apply(setup...)
+	h.apply(set(AppDomain, "1", "peer_link", "PortChannel1", "peer_routing", "true", "peer_mac", "00:01:e8:00:00:0d"),
+		set(AppInterface, "1:PortChannel100"),
+		set(pgworch.AppProxyGW, "1", "mode", "static", "vlt_peer_mac_transmit", "false"),
+		set(pgworch.AppRemoteMAC, "1:00:01:e8:00:01:0c", "exclude_vlans", ""))
+	macs := map[string]bool{}
+	for _, m := range h.asic.of(halv1.ObjectType_OBJECT_TYPE_MY_MAC) {
+		macs[strings.ToLower(m["SAI_MY_MAC_ATTR_MAC_ADDRESS"])] = true
+	}
+	if len(macs) != 2 || !macs["00:01:e8:00:00:0d"] || !macs["00:01:e8:00:01:0c"] {
+		t.Fatalf("MY_MAC entries for %v, want the peer's and the remote MAC\n%s", macs, h.asic.dump())
+	}
+	g, ms := h.only()
+	if !reflect.DeepEqual(ms, []string{h.bridgePortOf(1)}) || h.isolationOf(h.bridgePortOf(0)) != g {
+		t.Fatalf("group %s members %v binding %q", g, ms, h.isolationOf(h.bridgePortOf(0)))
+	}
+	h.wantNoError(AppDomain + ":1")
+	// Deleting the domain reaches both.
+	h.apply(del(AppDomain, "1"))
+	if gs := h.groups(); len(gs) != 0 {
+		t.Fatalf("groups left %v", gs)
+	}
+	if e := h.state.row("VLT_PROXY_GW_TABLE|1"); e["oper_status"] != "down" {
+		t.Fatalf("proxy gateway state without its domain: %v", e)
+	}
 }
