@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vltgw/vltgw/platform/vs"
+	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
 )
 
 // ipv4Frame builds an untagged Ethernet/IPv4/UDP frame.
@@ -77,6 +78,10 @@ func TestDataplaneRoutedOnIncludedBridgedOnExcluded(t *testing.T) {
 	s.produce(AppRemoteMAC, set("2:"+macC, "exclude_vlans", "30"))
 	want := entries(macC, []int{10, 20})
 	s.until("C's entries", func() bool { return same(s.platformEntries(), want) })
+	s.until("the server's neighbour in the platform", func() bool {
+		objs, err := s.sw.List(halv1.ObjectType_OBJECT_TYPE_NEIGHBOR_ENTRY)
+		return err == nil && len(objs) == 1
+	})
 	s.until("ports oper up", func() bool {
 		for _, p := range []string{"Ethernet0", "Ethernet4", "Ethernet8", "Ethernet12"} {
 			if s.stateRow("PORT_TABLE|" + p)["oper_status"] != "up" {

@@ -167,7 +167,8 @@ func (p *Orch) Name() string { return "proxy-gateway" }
 // Tables implements orchagent.Orch.
 func (p *Orch) Tables() []string {
 	return []string{AppDomain, AppProxyGW, AppRemoteMAC, AppLearnedMAC,
-		orchagent.StateTable(StatePeerTable), orchagent.StateTable(StateNeighborTable)}
+		orchagent.StateTable(StatePeerTable), orchagent.StateTable(StateNeighborTable),
+		orchagent.StateTable(StateProxyGWTable), orchagent.StateTable(StateRemoteMACTable)}
 }
 
 // Stats returns the orch's counters (safe from any goroutine).
@@ -217,6 +218,12 @@ func (p *Orch) Sync(t *orchagent.Task) orchagent.Result {
 		res = p.syncPeer(t)
 	case orchagent.StateTable(StateNeighborTable):
 		res = p.syncNeighbor(t)
+	case orchagent.StateTable(StateProxyGWTable):
+		p.syncOwnRow(t, StateProxyGWTable)
+		return orchagent.Applied()
+	case orchagent.StateTable(StateRemoteMACTable):
+		p.syncOwnRow(t, StateRemoteMACTable)
+		return orchagent.Applied()
 	default:
 		return orchagent.Invalid("table %s is not the proxy gateway's", t.Table)
 	}

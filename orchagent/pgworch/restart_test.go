@@ -54,11 +54,20 @@ func TestRestartKeepsPlatformEntries(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	s.state.Client.Del(t.Context(), "VLT_PROXY_GW_TABLE|2")
+	s.state.Client.HSet(t.Context(), "VLT_PROXY_GW_REMOTE_MAC_TABLE|2|00:01:e8:00:00:99", "source", "static", "state", "installed")
 	s.start(Options{})
-	s.until("STATE_DB rebuilt", func() bool { return s.stateRow("VLT_PROXY_GW_TABLE|2")["entries_installed"] == "8" })
+	s.until("STATE_DB rebuilt, stale row gone", func() bool {
+		return s.stateRow("VLT_PROXY_GW_TABLE|2")["entries_installed"] == "8" &&
+			len(s.stateRow("VLT_PROXY_GW_REMOTE_MAC_TABLE|2|00:01:e8:00:00:99")) == 0
+	})
 	if !same(s.platformEntries(), want) || !same(s.asicEntries(), want) {
 		t.Fatalf("after restart\n%s", s.describe())
 	}
+	// A row of ours deleted behind the orch's back is written again.
+	s.state.Client.Del(t.Context(), "VLT_PROXY_GW_REMOTE_MAC_TABLE|2|"+macC)
+	s.until("row restored", func() bool {
+		return s.stateRow("VLT_PROXY_GW_REMOTE_MAC_TABLE|2|" + macC)["vlans_installed"] == "10,20"
+	})
 	got := s.platformOIDs()
 	if len(got) != len(oids) {
 		t.Fatalf("platform objects %v → %v", oids, got)

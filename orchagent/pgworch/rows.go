@@ -246,3 +246,21 @@ func (p *Orch) syncNeighbor(t *orchagent.Task) orchagent.Result {
 	p.neighbors[t.Key] = n
 	return orchagent.Applied()
 }
+
+// syncOwnRow follows the STATE_DB rows this orch writes, so that rows left
+// by a previous run (or deleted by someone else) are put right: a row it
+// did not write is marked stale (the next plan rewrites or deletes it), a
+// row of its own deleted behind its back is written again. Its own writes
+// coming back change nothing.
+func (p *Orch) syncOwnRow(t *orchagent.Task, table string) {
+	name := table + "|" + t.Key
+	w, mine := p.written[name]
+	switch {
+	case t.Op == orchagent.OpDel && mine && w.sig != "":
+		delete(p.written, name)
+		p.requestPlan()
+	case t.Op != orchagent.OpDel && !mine:
+		p.written[name] = writtenRow{table: table, key: t.Key}
+		p.requestPlan()
+	}
+}
