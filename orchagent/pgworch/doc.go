@@ -18,7 +18,9 @@
 //     configured peer is treated as up);
 //   - STATE_DB VLT_PROXY_GW_NEIGHBOR_TABLE|<port>|<chassis> {last_rx, ttl,
 //     macs} (pgwlldpd), only to report when a learned MAC expires;
-//   - the L3 VLANs: Env.Intfs.L3Vlans at start and Events.OnRouterInterface.
+//   - the L3 VLANs: Env.Intfs.L3Vlans at start and Events.OnRouterInterface;
+//   - its own STATE_DB tables (below), so rows left by a previous run are
+//     deleted or rewritten and rows deleted behind its back are restored.
 //
 // Rows are validated again here (APP_DB is writable by anyone): a bad
 // domain id, MAC or VLAN list makes the row Invalid (ORCH_ERROR_TABLE names
