@@ -48,40 +48,42 @@ func newBatch(m mode) *batch {
 
 // processItems runs one queue batch: every item in order, one HAL write for
 // consecutive objects unless an object references one whose create is still
-// pending, then ASIC_DB writes, then the replies.
+// pending, then ASIC_DB writes, then the replies. A large batch is cut after
+// every ChunkObjects objects so that the ASIC_DB writes and replies of one
+// part overlap the HAL write of the next.
 func (s *Syncd) processItems(ctx context.Context, items []Item) error {
 	b := newBatch(modeNormal)
+	objs := 0
 	for _, it := range items {
 		if err := s.processItem(ctx, b, it); err != nil {
 			return err
+		}
+		objs += max(1, len(it.Fields))
+		if objs >= s.cfg.ChunkObjects {
+			if err := s.finishBatch(ctx, b); err != nil {
+				return err
+			}
+			b, objs = newBatch(modeNormal), 0
 		}
 	}
 	return s.finishBatch(ctx, b)
 }
 
-// finishBatch flushes the HAL write, the ASIC_DB writes and the replies.
+// finishBatch flushes the HAL write, then hands the ASIC_DB writes and the
+// replies to the state writer.
 func (s *Syncd) finishBatch(ctx context.Context, b *batch) error {
 	if err := s.flushWrite(ctx, b); err != nil {
 		return err
 	}
 	s.stats.flush(s.state)
-	if err := s.state.flush(ctx); err != nil {
-		return err
+	var replies []Reply
+	if b.mode == modeNormal && len(b.reqs) > 0 {
+		replies = make([]Reply, 0, len(b.reqs))
+		for _, rs := range b.reqs {
+			replies = append(replies, rs.finalReply())
+		}
 	}
-	if b.mode != modeNormal {
-		return nil
-	}
-	replies := make([]Reply, 0, len(b.reqs))
-	for _, rs := range b.reqs {
-		replies = append(replies, rs.finalReply())
-	}
-	if len(replies) == 0 {
-		return nil
-	}
-	if err := s.cfg.Responder.Send(ctx, replies); err != nil {
-		return fmt.Errorf("syncd: send %d replies: %w", len(replies), err)
-	}
-	return nil
+	return s.state.submit(ctx, replies, s.cfg.Responder)
 }
 
 func (rs *reqState) finalReply() Reply {

@@ -24,8 +24,22 @@ func BenchmarkBulkCreateMyMac(b *testing.B) {
 // are removed again (bulkremove, not timed) to stay within the table.
 //
 //	go test -run XXX -bench BenchmarkVSBulkCreateMyMac -benchtime 5x ./syncd
+//
+// Sub-benchmarks: chunk=4096 (the default: ASIC_DB writes and replies of one
+// part overlap the HAL write of the next) and chunk=all (one popped batch is
+// written to ASIC_DB only after all its HAL writes, as before).
 func BenchmarkVSBulkCreateMyMac(b *testing.B) {
-	benchBulkCreate(b, func(e *env) { startVS(b, e.halSock, vsConfig(4, 65536)) }, true)
+	for _, c := range []struct {
+		name  string
+		chunk int
+	}{{"chunk=4096", 4096}, {"chunk=all", 1 << 30}} {
+		b.Run(c.name, func(b *testing.B) {
+			benchBulkCreate(b, func(e *env) {
+				e.chunk = c.chunk
+				startVS(b, e.halSock, vsConfig(4, 65536))
+			}, true)
+		})
+	}
 }
 
 func benchBulkCreate(b *testing.B, platform func(*env), removeAfter bool) {

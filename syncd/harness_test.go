@@ -32,6 +32,7 @@ type env struct {
 	replies  *RedisQueue
 	cancel   context.CancelFunc
 	done     chan error
+	chunk    int // Config.ChunkObjects (0 = default)
 }
 
 func newEnv(t testing.TB) *env {
@@ -57,6 +58,8 @@ func (e *env) startSyncd() {
 		HAL:       halclient.Options{Address: e.halSock, Backoff: halclient.Backoff{Initial: 5 * time.Millisecond, Max: 50 * time.Millisecond}},
 		Logger:    zerolog.New(zerolog.NewTestWriter(e.t)).Level(e.logLevel()),
 		OnReady:   func() { close(ready) },
+
+		ChunkObjects: e.chunk,
 	})
 	if err != nil {
 		e.t.Fatal(err)

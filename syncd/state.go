@@ -3,6 +3,8 @@ package syncd
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -18,16 +20,35 @@ const (
 )
 
 // stateWriter accumulates the ASIC_DB (and STATE_DB) writes of one batch and
-// sends them as one pipeline each.
+// sends them as one pipeline each. Once started, submit hands a batch's
+// pipelines and its GETRESPONSE replies to a writer goroutine that runs them
+// in order (ASIC_DB, STATE_DB, then the replies, so orchagent never gets a
+// reply before the state it describes), while the event loop goes on with
+// the next batch's HAL write. sync waits for everything handed over; a
+// write error comes back from the next submit, flush or sync.
 type stateWriter struct {
 	asic  *redis.Client
 	state *redis.Client // STATE_DB; may be nil
 
 	asicPipe  redis.Pipeliner
 	statePipe redis.Pipeliner
-	n         int
 
 	mapOps []mapOp // VIDTORID/RIDTOVID changes in order
+
+	jobs chan writeJob // nil until start
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	err  error // first error of the writer goroutine
+}
+
+// writeJob is one batch's writes, or a barrier (done set).
+type writeJob struct {
+	ctx       context.Context
+	asic      redis.Pipeliner
+	state     redis.Pipeliner
+	replies   []Reply
+	responder Responder
+	done      chan struct{}
 }
 
 func newStateWriter(asic, state *redis.Client) *stateWriter {
@@ -37,6 +58,135 @@ func newStateWriter(asic, state *redis.Client) *stateWriter {
 	}
 	return w
 }
+
+// start runs the writer goroutine; stop drains and ends it.
+func (w *stateWriter) start() {
+	w.jobs = make(chan writeJob, 1)
+	w.wg.Add(1)
+	go w.loop()
+}
+
+func (w *stateWriter) stop() {
+	if w.jobs == nil {
+		return
+	}
+	close(w.jobs)
+	w.wg.Wait()
+	w.jobs = nil
+}
+
+func (w *stateWriter) loop() {
+	defer w.wg.Done()
+	for j := range w.jobs {
+		if j.done != nil {
+			close(j.done)
+			continue
+		}
+		if w.failed() != nil {
+			continue // the loop stops at its next submit/sync
+		}
+		if err := j.run(); err != nil {
+			w.mu.Lock()
+			w.err = err
+			w.mu.Unlock()
+		}
+	}
+}
+
+func (w *stateWriter) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+func (j *writeJob) run() error {
+	ctx, cancel := context.WithTimeout(j.ctx, writeTimeout)
+	defer cancel()
+	if j.asic != nil {
+		if _, err := j.asic.Exec(ctx); err != nil {
+			return fmt.Errorf("syncd: ASIC_DB pipeline: %w", err)
+		}
+	}
+	if j.state != nil {
+		if _, err := j.state.Exec(ctx); err != nil {
+			return fmt.Errorf("syncd: STATE_DB pipeline: %w", err)
+		}
+	}
+	if len(j.replies) > 0 {
+		if err := j.responder.Send(ctx, j.replies); err != nil {
+			return fmt.Errorf("syncd: send %d replies: %w", len(j.replies), err)
+		}
+	}
+	return nil
+}
+
+// take detaches what was queued as a job (pipelines left nil when empty).
+func (w *stateWriter) take(ctx context.Context) writeJob {
+	w.queueMaps()
+	j := writeJob{ctx: ctx}
+	if w.asicPipe.Len() > 0 {
+		j.asic = w.asicPipe
+		w.asicPipe = w.asic.Pipeline()
+	}
+	if w.statePipe != nil && w.statePipe.Len() > 0 {
+		j.state = w.statePipe
+		w.statePipe = w.state.Pipeline()
+	}
+	return j
+}
+
+// submit hands what was queued, then replies, to the writer goroutine (or
+// runs them now when it is not started). Writes already handed over are
+// finished even if ctx ends (within writeTimeout).
+func (w *stateWriter) submit(ctx context.Context, replies []Reply, responder Responder) error {
+	if err := w.failed(); err != nil {
+		return err
+	}
+	j := w.take(ctx)
+	j.replies, j.responder = replies, responder
+	if j.asic == nil && j.state == nil && len(j.replies) == 0 {
+		return nil
+	}
+	if w.jobs == nil {
+		return j.run()
+	}
+	j.ctx = detached{ctx}
+	w.jobs <- j
+	return nil
+}
+
+// sync waits until the writer goroutine ran everything handed over.
+func (w *stateWriter) sync(ctx context.Context) error {
+	if w.jobs != nil {
+		done := make(chan struct{})
+		w.jobs <- writeJob{done: done}
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return w.failed()
+}
+
+// flush runs what was queued and waits for it.
+func (w *stateWriter) flush(ctx context.Context) error {
+	if err := w.submit(ctx, nil, nil); err != nil {
+		return err
+	}
+	return w.sync(ctx)
+}
+
+// writeTimeout bounds one handed-over batch of writes.
+const writeTimeout = 30 * time.Second
+
+// detached keeps a context's values but not its cancellation: writes handed
+// to the writer goroutine complete after syncd was told to stop.
+type detached struct{ context.Context }
+
+func (detached) Done() <-chan struct{}       { return nil }
+func (detached) Err() error                  { return nil }
+func (detached) Deadline() (time.Time, bool) { return time.Time{}, false }
 
 func asicKey(typeName, id string) string {
 	return asicStatePrefix + typeName + ":" + id
@@ -57,7 +207,6 @@ func fvArgs(attrs []FV) []any {
 func (w *stateWriter) create(typeName, id string, attrs []FV) {
 	key := asicKey(typeName, id)
 	w.asicPipe.HSet(context.Background(), key, fvArgs(attrs)...)
-	w.n++
 }
 
 // set merges attributes into an object's hash (dropping the NULL marker).
@@ -68,7 +217,6 @@ func (w *stateWriter) set(typeName, id string, attrs []FV) {
 	key := asicKey(typeName, id)
 	w.asicPipe.HSet(context.Background(), key, fvArgs(attrs)...)
 	w.asicPipe.HDel(context.Background(), key, "NULL")
-	w.n += 2
 }
 
 // replace rewrites an object's hash.
@@ -76,12 +224,10 @@ func (w *stateWriter) replace(typeName, id string, attrs []FV) {
 	key := asicKey(typeName, id)
 	w.asicPipe.Del(context.Background(), key)
 	w.asicPipe.HSet(context.Background(), key, fvArgs(attrs)...)
-	w.n += 2
 }
 
 func (w *stateWriter) remove(typeName, id string) {
 	w.asicPipe.Del(context.Background(), asicKey(typeName, id))
-	w.n++
 }
 
 type mapOp struct {
@@ -125,7 +271,6 @@ func (w *stateWriter) queueMaps() {
 			w.asicPipe.HDel(ctx, keyVIDToRID, v...)
 			w.asicPipe.HDel(ctx, keyRIDToVID, r...)
 		}
-		w.n += 2
 	}
 	w.mapOps = w.mapOps[:0]
 }
@@ -144,22 +289,4 @@ func (w *stateWriter) stateDel(key string) {
 		return
 	}
 	w.statePipe.Del(context.Background(), key)
-}
-
-// flush sends what was queued.
-func (w *stateWriter) flush(ctx context.Context) error {
-	w.queueMaps()
-	if w.n > 0 {
-		_, err := w.asicPipe.Exec(ctx)
-		w.n = 0
-		if err != nil {
-			return fmt.Errorf("syncd: ASIC_DB pipeline: %w", err)
-		}
-	}
-	if w.statePipe != nil && w.statePipe.Len() > 0 {
-		if _, err := w.statePipe.Exec(ctx); err != nil {
-			return fmt.Errorf("syncd: STATE_DB pipeline: %w", err)
-		}
-	}
-	return nil
 }

@@ -44,6 +44,10 @@ type Config struct {
 	Logger zerolog.Logger
 	// MaxWriteOps caps the ops of one HAL write (default 16384).
 	MaxWriteOps int
+	// ChunkObjects cuts a large queue batch into parts of about this many
+	// objects whose ASIC_DB writes and replies overlap the next part's HAL
+	// write (default 4096).
+	ChunkObjects int
 	// OnReady, if set, runs once the maps are loaded and the queue is
 	// about to be consumed (tests use it).
 	OnReady func()
@@ -79,6 +83,9 @@ func New(cfg Config) (*Syncd, error) {
 	}
 	if cfg.MaxWriteOps <= 0 {
 		cfg.MaxWriteOps = 16384
+	}
+	if cfg.ChunkObjects <= 0 {
+		cfg.ChunkObjects = 4096
 	}
 	s := &Syncd{
 		cfg:       cfg,
@@ -121,6 +128,8 @@ func (s *Syncd) Run(ctx context.Context) error {
 		return err
 	}
 
+	s.state.start()
+	defer s.state.stop()
 	var wg sync.WaitGroup
 	gctx, cancel := context.WithCancel(ctx)
 	defer func() { cancel(); wg.Wait() }()
@@ -166,12 +175,17 @@ func (s *Syncd) Run(ctx context.Context) error {
 			case items := <-leftover:
 				fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 				err := s.processItems(fctx, items)
-				fcancel()
 				if err != nil {
 					s.log.Error().Err(err).Int("items", len(items)).Msg("last batch at stop")
 				}
+				fcancel()
 			default:
 			}
+			sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+			if err := s.state.sync(sctx); err != nil {
+				s.log.Error().Err(err).Msg("last writes at stop")
+			}
+			scancel()
 			s.log.Info().Msg("syncd stopped")
 			return nil
 		}
