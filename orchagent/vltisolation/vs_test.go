@@ -6,7 +6,11 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
+	"sort"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +19,7 @@ import (
 	"github.com/vltgw/vltgw/hal/halclient"
 	"github.com/vltgw/vltgw/orchagent"
 	"github.com/vltgw/vltgw/platform/vs"
+	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
 	"github.com/vltgw/vltgw/swss"
 	"github.com/vltgw/vltgw/swss/redistest"
 	"github.com/vltgw/vltgw/syncd"
@@ -27,6 +32,9 @@ type stack struct {
 	sw               *vs.Switch
 	app, asic, state *swss.DB
 	settled          chan struct{}
+	rdbConfig        *swss.DBConfig
+	log              zerolog.Logger
+	stopAgent        func()
 }
 
 func startStack(t *testing.T) *stack {
@@ -85,8 +93,20 @@ func startStack(t *testing.T) *stack {
 		queue.Close()
 	})
 
+	s.rdbConfig, s.log = rs.DBConfig(), log
+	s.stopAgent = s.startAgent()
+	t.Cleanup(func() { s.stopAgent() })
+	return s
+}
+
+// startAgent runs orchagent with the isolation orch; the returned function
+// stops it (once).
+func (s *stack) startAgent() func() {
+	t := s.t
+	t.Helper()
+	log := s.log
 	actx, acancel := context.WithCancel(context.Background())
-	a, closeAll, err := orchagent.OpenRedis(actx, orchagent.RedisOptions{DBConfig: rs.DBConfig(), Timeout: 30 * time.Second, Logger: log,
+	a, closeAll, err := orchagent.OpenRedis(actx, orchagent.RedisOptions{DBConfig: s.rdbConfig, Timeout: 30 * time.Second, Logger: log,
 		Extra: []orchagent.OrchFactory{Factory()},
 		OnSettled: func(int) {
 			select {
@@ -100,14 +120,16 @@ func startStack(t *testing.T) *stack {
 	}
 	adone := make(chan error, 1)
 	go func() { adone <- a.Run(actx) }()
-	t.Cleanup(func() {
-		acancel()
-		if err := <-adone; err != nil {
-			t.Errorf("orchagent: %v", err)
-		}
-		closeAll()
-	})
-	return s
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			acancel()
+			if err := <-adone; err != nil {
+				t.Errorf("orchagent: %v", err)
+			}
+			closeAll()
+		})
+	}
 }
 
 func (s *stack) produce(table string, kfvs ...swss.KeyOpFieldValues) {
@@ -178,6 +200,43 @@ func (s *stack) flood(port string, src byte) map[string]int {
 	return out
 }
 
+// setupVLT programs the test topology through APP_DB and waits until the
+// group, its member and the binding are in ASIC_DB and the ports are up:
+// Ethernet0 and Ethernet12 plain access ports, PortChannel1 (Ethernet4) the
+// VLT peer link, PortChannel100 (Ethernet8) a VLT LAG, all in Vlan10.
+func (s *stack) setupVLT() {
+	s.t.Helper()
+	ctx := context.Background()
+	var ports []swss.KeyOpFieldValues
+	for i, p := range []string{"Ethernet0", "Ethernet4", "Ethernet8", "Ethernet12"} {
+		lanes := []string{"0,1,2,3", "4,5,6,7", "8,9,10,11", "12,13,14,15"}[i]
+		ports = append(ports, kset(p, "lanes", lanes, "admin_status", "up"))
+	}
+	s.produce(orchagent.AppPortTable, ports...)
+	s.produce(orchagent.AppLagTable, kset("PortChannel1", "admin_status", "up"), kset("PortChannel100", "admin_status", "up"))
+	s.produce(orchagent.AppLagMemberTable, kset("PortChannel1:Ethernet4", "status", "enabled"), kset("PortChannel100:Ethernet8", "status", "enabled"))
+	s.produce(orchagent.AppVlanTable, kset("Vlan10"))
+	s.produce(orchagent.AppVlanMemberTable, kset("Vlan10:Ethernet0", "tagging_mode", "untagged"), kset("Vlan10:Ethernet12", "tagging_mode", "untagged"),
+		kset("Vlan10:PortChannel1", "tagging_mode", "untagged"), kset("Vlan10:PortChannel100", "tagging_mode", "untagged"))
+	s.produce(AppDomain, kset("1", "peer_link", "PortChannel1", "peer_routing", "true"))
+	s.produce(AppInterface, kset("1:PortChannel100"))
+	s.until("the isolation group, its member and the LAGs up in ASIC_DB and STATE_DB", func() bool {
+		return s.asicCount("SAI_OBJECT_TYPE_ISOLATION_GROUP") == 1 && s.asicCount("SAI_OBJECT_TYPE_ISOLATION_GROUP_MEMBER") == 1 &&
+			s.state.Client.HGet(ctx, "LAG_TABLE|PortChannel1", "oper_status").Val() == "up" &&
+			s.state.Client.HGet(ctx, "LAG_TABLE|PortChannel100", "oper_status").Val() == "up" &&
+			s.state.Client.HGet(ctx, "PORT_TABLE|Ethernet0", "oper_status").Val() == "up" &&
+			s.state.Client.HGet(ctx, "PORT_TABLE|Ethernet12", "oper_status").Val() == "up"
+	})
+	s.until("the peer link's bridge port carries the group", func() bool {
+		for _, k := range s.asic.Client.Keys(ctx, "ASIC_STATE:SAI_OBJECT_TYPE_BRIDGE_PORT:*").Val() {
+			if v := s.asic.Client.HGet(ctx, k, AttrBridgePortGroup).Val(); v != "" && v != "oid:0x0" {
+				return true
+			}
+		}
+		return false
+	})
+}
+
 // TestPeerLinkFloodSkipsVLTLagsOnTheVirtualSwitch: Ethernet0 is a plain
 // access port, PortChannel1 (Ethernet4) the VLT peer link, PortChannel100
 // (Ethernet8) a VLT LAG and Ethernet12 another plain port, all in Vlan10.
@@ -206,37 +265,7 @@ func noLeak(t *testing.T, base int) {
 
 func peerLinkFlood(t *testing.T) {
 	s := startStack(t)
-	var ports []swss.KeyOpFieldValues
-	for i, p := range []string{"Ethernet0", "Ethernet4", "Ethernet8", "Ethernet12"} {
-		lanes := []string{"0,1,2,3", "4,5,6,7", "8,9,10,11", "12,13,14,15"}[i]
-		ports = append(ports, kset(p, "lanes", lanes, "admin_status", "up"))
-	}
-	s.produce(orchagent.AppPortTable, ports...)
-	s.produce(orchagent.AppLagTable, kset("PortChannel1", "admin_status", "up"), kset("PortChannel100", "admin_status", "up"))
-	s.produce(orchagent.AppLagMemberTable, kset("PortChannel1:Ethernet4", "status", "enabled"), kset("PortChannel100:Ethernet8", "status", "enabled"))
-	s.produce(orchagent.AppVlanTable, kset("Vlan10"))
-	s.produce(orchagent.AppVlanMemberTable, kset("Vlan10:Ethernet0", "tagging_mode", "untagged"), kset("Vlan10:Ethernet12", "tagging_mode", "untagged"),
-		kset("Vlan10:PortChannel1", "tagging_mode", "untagged"), kset("Vlan10:PortChannel100", "tagging_mode", "untagged"))
-	s.produce(AppDomain, kset("1", "peer_link", "PortChannel1", "peer_routing", "true"))
-	s.produce(AppInterface, kset("1:PortChannel100"))
-	ctx := context.Background()
-	s.until("the isolation group, its member and the LAGs up in ASIC_DB and STATE_DB", func() bool {
-		return s.asicCount("SAI_OBJECT_TYPE_ISOLATION_GROUP") == 1 && s.asicCount("SAI_OBJECT_TYPE_ISOLATION_GROUP_MEMBER") == 1 &&
-			s.state.Client.HGet(ctx, "LAG_TABLE|PortChannel1", "oper_status").Val() == "up" &&
-			s.state.Client.HGet(ctx, "LAG_TABLE|PortChannel100", "oper_status").Val() == "up" &&
-			s.state.Client.HGet(ctx, "PORT_TABLE|Ethernet0", "oper_status").Val() == "up" &&
-			s.state.Client.HGet(ctx, "PORT_TABLE|Ethernet12", "oper_status").Val() == "up"
-	})
-	bound := false
-	s.until("the peer link's bridge port carries the group", func() bool {
-		keys := s.asic.Client.Keys(ctx, "ASIC_STATE:SAI_OBJECT_TYPE_BRIDGE_PORT:*").Val()
-		for _, k := range keys {
-			if v := s.asic.Client.HGet(ctx, k, AttrBridgePortGroup).Val(); v != "" && v != "oid:0x0" {
-				bound = true
-			}
-		}
-		return bound
-	})
+	s.setupVLT()
 
 	// From a plain port: everywhere else, the VLT LAG included.
 	if got := s.flood("Ethernet0", 1); got["Ethernet4"] != 1 || got["Ethernet8"] != 1 || got["Ethernet12"] != 1 || len(got) != 3 {
@@ -259,5 +288,63 @@ func peerLinkFlood(t *testing.T) {
 	}
 	if got := s.flood("Ethernet4", 3); got["Ethernet0"] != 1 || got["Ethernet8"] != 1 || got["Ethernet12"] != 1 || len(got) != 3 {
 		t.Fatalf("flood from the peer link after un-marking left by %v", got)
+	}
+}
+
+// platformObjects renders the platform's isolation groups, their members
+// and the bridge ports naming a group, sorted.
+func (s *stack) platformObjects() []string {
+	s.t.Helper()
+	var out []string
+	for _, typ := range []halv1.ObjectType{tGroup, tMember, halv1.ObjectType_OBJECT_TYPE_BRIDGE_PORT} {
+		objs, err := s.sw.List(typ)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		for _, o := range objs {
+			if str := o.String(); typ != halv1.ObjectType_OBJECT_TYPE_BRIDGE_PORT || strings.Contains(str, AttrBridgePortGroup) {
+				out = append(out, str)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestOrchagentRestartKeepsTheIsolationGroup: orchagent restarted over the
+// same APP_DB replays the rows; the platform keeps the very same group,
+// member and binding (nothing removed and re-created) and still isolates.
+func TestOrchagentRestartKeepsTheIsolationGroup(t *testing.T) {
+	base := runtime.NumGoroutine()
+	t.Run("stack", restartKeeps)
+	noLeak(t, base)
+}
+
+func restartKeeps(t *testing.T) {
+	s := startStack(t)
+	s.setupVLT()
+	before := s.platformObjects()
+	if len(before) != 3 {
+		t.Fatalf("platform objects %q, want a group, a member and a bound bridge port", before)
+	}
+	s.stopAgent()
+	select {
+	case <-s.settled: // the stopped agent's last one
+	default:
+	}
+	s.stopAgent = s.startAgent()
+	select {
+	case <-s.settled: // the first settle follows APPLY_VIEW
+	case <-time.After(20 * time.Second):
+		t.Fatal("the restarted orchagent did not settle")
+	}
+	if after := s.platformObjects(); !reflect.DeepEqual(after, before) {
+		t.Fatalf("platform objects after the restart:\n%q\nbefore:\n%q", after, before)
+	}
+	if n, m := s.asicCount("SAI_OBJECT_TYPE_ISOLATION_GROUP"), s.asicCount("SAI_OBJECT_TYPE_ISOLATION_GROUP_MEMBER"); n != 1 || m != 1 {
+		t.Fatalf("ASIC_DB holds %d groups, %d members", n, m)
+	}
+	if got := s.flood("Ethernet4", 7); got["Ethernet8"] != 0 || got["Ethernet0"] != 1 || got["Ethernet12"] != 1 {
+		t.Fatalf("flood from the peer link after the restart left by %v", got)
 	}
 }
