@@ -36,8 +36,10 @@
 // PRIORITY=Options.Priority}, removes first, in the round's bulk. The Done
 // callbacks feed Tracker.Created/Removed. Nothing is ever flushed and
 // re-installed. A create refused with SAI_STATUS_TABLE_FULL stays failed
-// until a remove succeeds (room), then it is retried; other refusals are
-// retried after a back-off (RetryMin doubling to RetryMax). Peer routing
+// until a remove succeeds (room), then it is retried — only as many as
+// there is room for when the capacity is known, so a full table of 512 is
+// not sent 60000 doomed creates each time one entry goes; other refusals
+// are retried after a back-off (RetryMin doubling to RetryMax). Peer routing
 // keeps the peer MAC on every L3 VLAN while the peer is up and for
 // peer_routing_timeout after it goes down (Env.AfterFunc on the agent's
 // clock; 0 = forever).

@@ -112,6 +112,10 @@ type Orch struct {
 	retryCancel func()
 	planQueued  bool
 
+	// tableFull: refused with TABLE_FULL and not installed since; when
+	// the capacity is known, a plan retries only as many as there is room
+	// for.
+	tableFull   map[proxygw.Entry]bool
 	observedCap int
 	written     map[string]writtenRow // "T|k" → what STATE_DB holds
 	stats       counters
@@ -147,7 +151,7 @@ func New(env *orchagent.Env, o Options) *Orch {
 		tracker: proxygw.NewTracker(nil), oids: map[proxygw.Entry]uint64{},
 		creating: map[proxygw.Entry]bool{}, removing: map[proxygw.Entry]bool{},
 		heldCreate: map[proxygw.Entry]bool{}, heldRemove: map[proxygw.Entry]bool{},
-		written: map[string]writtenRow{},
+		written: map[string]writtenRow{}, tableFull: map[proxygw.Entry]bool{},
 	}
 	if env.Switch != nil && len(env.Switch.MAC) == 6 {
 		copy(p.own[:], env.Switch.MAC)

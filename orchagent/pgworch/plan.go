@@ -99,13 +99,27 @@ func (p *Orch) plan() {
 		}
 		p.remove(e)
 	}
+	for e := range p.tableFull {
+		if s := desired[e.MAC]; !s.Has(e.VLAN) {
+			delete(p.tableFull, e)
+		}
+	}
+	// Room for retries of TABLE_FULL refusals, when the capacity is known:
+	// the removes of this round go first in the flush.
+	capacity, _ := p.capacity()
+	installed, _ := p.tracker.Counts()
+	room := capacity - installed - len(p.creating) + len(p.removing)
 	for _, e := range creates {
 		if p.creating[e] || p.heldCreate[e] {
 			continue
 		}
+		if capacity > 0 && p.tableFull[e] && room <= 0 {
+			continue // still no room: it stays reported as TABLE_FULL
+		}
 		if !p.create(e) {
 			break
 		}
+		room--
 	}
 	p.publish(in, now)
 }
@@ -159,13 +173,16 @@ func (p *Orch) create(e proxygw.Entry) bool {
 		switch {
 		case err == nil:
 			p.oids[e] = vid
+			delete(p.tableFull, e)
 			p.resetBackoff()
 		case st == "SAI_STATUS_ITEM_ALREADY_EXISTS":
+			delete(p.tableFull, e)
 			p.log.Warn().Str("mac", e.MAC.String()).Uint16("vlan", e.VLAN).Msg("MY_MAC entry already exists on the platform; counted as installed")
 		case st == proxygw.StatusTableFull:
 			p.stats.createFailures.Add(1)
 			inst, _ := p.tracker.Counts()
 			p.observedCap = max(p.observedCap, inst)
+			p.tableFull[e] = true
 		default:
 			p.stats.createFailures.Add(1)
 			p.log.Warn().Str("mac", e.MAC.String()).Uint16("vlan", e.VLAN).Str("status", st).Err(err).Msg("MY_MAC create refused; retrying after a back-off")
@@ -208,4 +225,18 @@ func (p *Orch) resetBackoff() {
 	if p.retryCancel == nil && len(p.heldCreate) == 0 && len(p.heldRemove) == 0 {
 		p.retryDelay = 0
 	}
+}
+
+// capacity is the MY_MAC capacity: configured, else observed at the last
+// TABLE_FULL (0, "unknown" when neither).
+func (p *Orch) capacity() (int, string) {
+	used, _ := p.tracker.Counts()
+	switch {
+	case p.o.Capacity > 0:
+		return p.o.Capacity, "configured"
+	case p.observedCap > 0:
+		p.observedCap = max(p.observedCap, used) // someone freed room meanwhile
+		return p.observedCap, "observed"
+	}
+	return 0, "unknown"
 }

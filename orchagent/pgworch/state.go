@@ -148,14 +148,7 @@ func (p *Orch) expiry(m proxygw.MAC) time.Time {
 func (p *Orch) crmRow() rowOut {
 	used, failed := p.tracker.Counts()
 	f := map[string]string{"used": strconv.Itoa(used), "failed": strconv.Itoa(failed)}
-	capacity, source := 0, "unknown"
-	switch {
-	case p.o.Capacity > 0:
-		capacity, source = p.o.Capacity, "configured"
-	case p.observedCap > 0:
-		p.observedCap = max(p.observedCap, used)
-		capacity, source = p.observedCap, "observed"
-	}
+	capacity, source := p.capacity()
 	f["capacity_source"] = source
 	if capacity > 0 {
 		f["capacity"] = strconv.Itoa(capacity)

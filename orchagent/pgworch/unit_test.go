@@ -330,3 +330,42 @@ func TestUnitOwnAndPeerMACs(t *testing.T) {
 		t.Fatalf("held %q", u.held())
 	}
 }
+
+// TestUnitTableFullRetriesOnlyTheRoom: once the capacity is known
+// (observed at the first TABLE_FULL), a freed entry retries one refused
+// create, not every one of them; the rest stay reported as TABLE_FULL.
+func TestUnitTableFullRetriesOnlyTheRoom(t *testing.T) {
+	u := newUnit(t, 10, 20, 30)
+	u.answer = func(op unitOp) string {
+		if op.create && len(u.asic.held) >= 4 {
+			return "SAI_STATUS_TABLE_FULL"
+		}
+		return ""
+	}
+	u.sync(AppDomain, "1", "peer_routing", "true")
+	u.sync(AppProxyGW, "1", "mode", "static")
+	u.sync(AppRemoteMAC, "1:"+macC)
+	u.sync(AppRemoteMAC, "1:"+macD)
+	u.sync(AppRemoteMAC, "1:"+macE)
+	u.settle()
+	if u.held() != macC+"/10 "+macC+"/20 "+macC+"/30 "+macD+"/10" {
+		t.Fatalf("held %q", u.held())
+	}
+	if r := u.state.rows["CRM_TABLE|my_mac"]; r["capacity"] != "4" || r["available"] != "0" || r["failed"] != "5" {
+		t.Fatalf("CRM %v", r)
+	}
+	u.sync(AppRemoteMAC, "1:"+macC, "exclude_vlans", "30")
+	u.settle()
+	if u.held() != macC+"/10 "+macC+"/20 "+macD+"/10 "+macD+"/20" {
+		t.Fatalf("held %q", u.held())
+	}
+	for _, e := range []string{macD + "/30", macE + "/10", macE + "/20", macE + "/30"} {
+		if u.creates[e] != 1 {
+			t.Fatalf("%s sent %d times; only the room (one entry) is retried", e, u.creates[e])
+		}
+	}
+	r := u.state.rows["VLT_PROXY_GW_REMOTE_MAC_TABLE|1|"+macE]
+	if r["state"] != "failed" || r["error"] != "SAI_STATUS_TABLE_FULL on VLANs 10,20,30" {
+		t.Fatalf("E %v", r)
+	}
+}
