@@ -134,8 +134,7 @@ func (o *Orch) SyncDomain(t *orchagent.Task) orchagent.Result {
 	if !ok || !o.env.Vlans.UseBridgePort(want, peerLinkUser(id)) {
 		return orchagent.Pending("peer link %s has no bridge port yet (it is in no VLAN)", want)
 	}
-	group := d.group
-	err := o.env.ASIC.Set(sairedis.ObjectKey(bp), sairedis.OID(AttrBridgePortGroup, group), func(err error) {
+	err := o.env.ASIC.Set(sairedis.ObjectKey(bp), sairedis.OID(AttrBridgePortGroup, d.group), func(err error) {
 		if err != nil && d.bound == want && d.boundBP == bp {
 			d.bound, d.boundBP = "", 0
 			o.env.Vlans.ReleaseBridgePort(want, peerLinkUser(id))
