@@ -13,6 +13,10 @@
 //     (cfgmgrd, static mode);
 //   - APP_DB VLT_PROXY_GW_LEARNED_MAC_TABLE:<id>:<mac> {learned_on,
 //     neighbor} (pgwlldpd, lldp mode);
+//   - APP_DB VLT_PROXY_GW_PORT_TABLE:<EthernetN> {lldp_tlv} and
+//     LLDP_GLOBAL_TABLE:global {hello_time, multiplier} (cfgmgrd): only
+//     checked — nothing to program — but consumed, because pgwlldpd reads
+//     the applied rows, which exist once a consumer popped them;
 //   - STATE_DB VLT_PEER_TABLE|<id> {peer_mac, oper_status} (an external VLT
 //     daemon; its peer_mac wins over VLT_DOMAIN's; without a row a
 //     configured peer is treated as up);

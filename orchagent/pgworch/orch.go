@@ -17,6 +17,8 @@ const (
 	AppProxyGW    = vlt.AppProxyGW    // VLT_PROXY_GW_TABLE
 	AppRemoteMAC  = vlt.AppRemoteMAC  // VLT_PROXY_GW_REMOTE_MAC_TABLE
 	AppLearnedMAC = vlt.AppLearnedMAC // VLT_PROXY_GW_LEARNED_MAC_TABLE
+	AppPort       = vlt.AppPort       // VLT_PROXY_GW_PORT_TABLE (for pgwlldpd)
+	AppLLDPGlobal = vlt.AppLLDPGlobal // LLDP_GLOBAL_TABLE (for pgwlldpd)
 
 	StatePeerTable      = "VLT_PEER_TABLE"              // read: external VLT daemon
 	StateNeighborTable  = "VLT_PROXY_GW_NEIGHBOR_TABLE" // read: pgwlldpd
@@ -170,7 +172,7 @@ func (p *Orch) Name() string { return "proxy-gateway" }
 
 // Tables implements orchagent.Orch.
 func (p *Orch) Tables() []string {
-	return []string{AppDomain, AppProxyGW, AppRemoteMAC, AppLearnedMAC,
+	return []string{AppDomain, AppProxyGW, AppRemoteMAC, AppLearnedMAC, AppPort, AppLLDPGlobal,
 		orchagent.StateTable(StatePeerTable), orchagent.StateTable(StateNeighborTable),
 		orchagent.StateTable(StateProxyGWTable), orchagent.StateTable(StateRemoteMACTable)}
 }
@@ -222,6 +224,10 @@ func (p *Orch) Sync(t *orchagent.Task) orchagent.Result {
 		res = p.syncPeer(t)
 	case orchagent.StateTable(StateNeighborTable):
 		res = p.syncNeighbor(t)
+	case AppPort:
+		return syncPort(t)
+	case AppLLDPGlobal:
+		return syncLLDPGlobal(t)
 	case orchagent.StateTable(StateProxyGWTable):
 		p.syncOwnRow(t, StateProxyGWTable)
 		return orchagent.Applied()

@@ -302,3 +302,27 @@ func TestBadRowsRejectedOthersWork(t *testing.T) {
 		return r["oper_status"] == "down" && strings.Contains(r["error"], "VLT domain 5 is not configured")
 	})
 }
+
+// TestLLDPTablesConsumedForPgwlldpd: the orch consumes
+// VLT_PROXY_GW_PORT_TABLE and LLDP_GLOBAL_TABLE so their rows are applied
+// in APP_DB for pgwlldpd (and VLT_PROXY_GW_TABLE/VLT_DOMAIN_TABLE, which
+// it uses itself); bad rows are reported.
+func TestLLDPTablesConsumedForPgwlldpd(t *testing.T) {
+	s := newStack(t, 512)
+	s.start(Options{})
+	s.produce(AppPort, set("Ethernet8", "lldp_tlv", "disabled"), set("Ethernet12", "lldp_tlv", "maybe"))
+	s.produce(AppLLDPGlobal, set("global", "hello_time", "5", "multiplier", "3"))
+	s.produce(AppProxyGW, set("2", "mode", "lldp", "peer_domain_link", "PortChannel100"))
+	s.produce(AppDomain, set("2", "peer_routing", "true"))
+	ctx := context.Background()
+	s.until("rows applied in APP_DB", func() bool {
+		return s.app.Client.HGet(ctx, "VLT_PROXY_GW_PORT_TABLE:Ethernet8", "lldp_tlv").Val() == "disabled" &&
+			s.app.Client.HGet(ctx, "LLDP_GLOBAL_TABLE:global", "hello_time").Val() == "5" &&
+			s.app.Client.HGet(ctx, "VLT_PROXY_GW_TABLE:2", "mode").Val() == "lldp" &&
+			s.app.Client.HGet(ctx, "VLT_DOMAIN_TABLE:2", "peer_routing").Val() == "true"
+	})
+	s.until("bad port row reported", func() bool {
+		r := s.stateRow("ORCH_ERROR_TABLE|VLT_PROXY_GW_PORT_TABLE:Ethernet12")
+		return r["status"] == "invalid" && strings.Contains(r["reason"], "field lldp_tlv")
+	})
+}

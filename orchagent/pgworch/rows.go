@@ -264,3 +264,44 @@ func (p *Orch) syncOwnRow(t *orchagent.Task, table string) {
 		p.requestPlan()
 	}
 }
+
+// syncPort checks a VLT_PROXY_GW_PORT_TABLE row. The orch programs nothing
+// for it: it consumes the table so the rows are applied in APP_DB, where
+// pgwlldpd reads them (a ProducerStateTable row stays staged until a
+// consumer pops it).
+func syncPort(t *orchagent.Task) orchagent.Result {
+	if t.Op == orchagent.OpDel {
+		return orchagent.Applied()
+	}
+	if n, ok := strings.CutPrefix(t.Key, "Ethernet"); !ok || n == "" || strings.Trim(n, "0123456789") != "" {
+		return rowError(t, "", fmt.Errorf("key %q is not an EthernetN name", t.Key))
+	}
+	switch v := t.Fields["lldp_tlv"]; v {
+	case "", "enabled", "disabled":
+		return orchagent.Applied()
+	default:
+		return rowError(t, "lldp_tlv", fmt.Errorf("%q is not enabled or disabled", v))
+	}
+}
+
+// syncLLDPGlobal checks LLDP_GLOBAL_TABLE:global, consumed for pgwlldpd
+// like VLT_PROXY_GW_PORT_TABLE.
+func syncLLDPGlobal(t *orchagent.Task) orchagent.Result {
+	if t.Op == orchagent.OpDel {
+		return orchagent.Applied()
+	}
+	if t.Key != "global" {
+		return rowError(t, "", fmt.Errorf("key %q: only \"global\"", t.Key))
+	}
+	for _, c := range []struct {
+		field  string
+		lo, hi int
+	}{{"hello_time", 5, 180}, {"multiplier", 2, 10}} {
+		if v, ok := t.Fields[c.field]; ok && v != "" {
+			if n, err := strconv.Atoi(v); err != nil || n < c.lo || n > c.hi {
+				return rowError(t, c.field, fmt.Errorf("%q is not a number %d-%d", v, c.lo, c.hi))
+			}
+		}
+	}
+	return orchagent.Applied()
+}
