@@ -23,6 +23,10 @@
 // after a grace period — daemons before redis, and removes the sockets,
 // generated files and state (logs stay unless purged).
 //
+// For end-to-end tests a started Lab also restarts one daemon (Restart),
+// fails a whole node (StopSwitch), and hands out a switch's vs control
+// client (Control) to inject frames, pull cables and read counters.
+//
 // Hosts are simulated: the demo injects their frames at a switch port
 // through vsd's control socket and reads the copies each switch captured
 // on egress, with the pipeline counters (see Demo).

@@ -222,6 +222,9 @@ func Up(ctx context.Context, t *Topology, topoPath string, o Options) (*Lab, *Re
 		for _, f := range []string{r.RedisSocket, r.HALSocket, r.ControlSocket} {
 			_ = os.Remove(f) // stale sockets of a lab that died
 		}
+		for _, n := range append([]string{"redis"}, Daemons...) {
+			_ = os.Remove(filepath.Join(r.Dir, n+".log")) // logs of the previous run
+		}
 		plat, err := PlatformYAML(t, wiring, s.Name)
 		if err != nil {
 			return fail(err)
@@ -452,13 +455,8 @@ func (l *Lab) Processes() []ProcStatus {
 // the logs and the run directory.
 func (l *Lab) Down(ctx context.Context, purge bool) error {
 	procs := l.procs()
-	var order []string
-	for i := len(Daemons) - 1; i >= 0; i-- {
-		order = append(order, Daemons[i])
-	}
-	order = append(order, "redis")
 	var errs []error
-	for _, name := range order {
+	for _, name := range append(reversed(Daemons), "redis") {
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		for _, p := range procs {
@@ -501,6 +499,97 @@ func (l *Lab) cleanup(purge bool) {
 	if purge {
 		_ = os.Remove(l.State.RunDir) // only when empty
 	}
+}
+
+// Proc returns the latest process of a switch by name (redis, vsd,
+// syncd, orchagent, cfgmgrd, pgwlldpd).
+func (l *Lab) Proc(sw, name string) (*Proc, bool) {
+	procs := l.procs()
+	for i := len(procs) - 1; i >= 0; i-- {
+		if procs[i].Switch == sw && procs[i].Name == name {
+			return procs[i], true
+		}
+	}
+	return nil, false
+}
+
+// Restart stops one process of a switch (SIGTERM, then SIGKILL after the
+// grace period) and starts it again with the same command line; its log
+// continues. The new process replaces the old one in the state file. A
+// restarted redis-server is empty: the switch's config_db.json is loaded
+// again.
+func (l *Lab) Restart(ctx context.Context, sw, name string) (*Proc, error) {
+	old, ok := l.Proc(sw, name)
+	if !ok {
+		return nil, fmt.Errorf("lab %s: switch %s has no process %s", l.State.Name, sw, name)
+	}
+	r, _ := l.Run(sw)
+	if _, err := old.Stop(ctx, l.opts.Grace); err != nil {
+		return nil, err
+	}
+	switch name {
+	case "vsd":
+		_ = os.Remove(r.HALSocket)
+		_ = os.Remove(r.ControlSocket)
+	case "redis":
+		_ = os.Remove(r.RedisSocket)
+	}
+	p, err := l.start(r, name, old.Argv)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	for i, q := range l.State.Processes {
+		if q == old {
+			l.State.Processes = append(l.State.Processes[:i:i], l.State.Processes[i+1:]...)
+			break
+		}
+	}
+	l.mu.Unlock()
+	if err := l.save(); err != nil {
+		return p, err
+	}
+	switch name {
+	case "vsd":
+		err = waitFor(ctx, 10*time.Second, p, func() bool {
+			_, e1 := os.Stat(r.HALSocket)
+			_, e2 := os.Stat(r.ControlSocket)
+			return e1 == nil && e2 == nil
+		})
+	case "redis": // a fresh, empty server: CONFIG_DB is loaded again
+		c := redis.NewClient(&redis.Options{Network: "unix", Addr: r.RedisSocket, MaxRetries: -1})
+		defer c.Close()
+		err = waitFor(ctx, 10*time.Second, p, func() bool { return c.Ping(ctx).Err() == nil })
+		if err == nil {
+			err = loadConfig(ctx, r.RedisSocket, r.Config)
+		}
+	}
+	return p, err
+}
+
+// StopSwitch stops every process of one switch (a node failure): its
+// daemons, then vsd (its cables go dark: the far ends see the carrier
+// drop), then redis-server.
+func (l *Lab) StopSwitch(ctx context.Context, sw string) error {
+	var errs []error
+	for _, name := range append(reversed(Daemons), "redis") {
+		for _, p := range l.procs() {
+			if p.Switch == sw && p.Name == name {
+				if _, err := p.Stop(ctx, l.opts.Grace); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func reversed(s []string) []string {
+	out := make([]string, 0, len(s))
+	for i := len(s) - 1; i >= 0; i-- {
+		out = append(out, s[i])
+	}
+	return out
 }
 
 // SetGrace sets the SIGTERM → SIGKILL delay of Down.

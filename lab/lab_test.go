@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -231,8 +232,56 @@ func TestLabUpStatusDown(t *testing.T) {
 		t.Error("control of an unknown switch")
 	}
 
+	// A daemon restart: the lab converges again and routes as before.
+	oldPID := 0
+	if p, ok := l.Proc("C1", "orchagent"); ok {
+		oldPID = p.PID
+	}
+	p, err := l.Restart(ctx, "C1", "orchagent")
+	if err != nil || p.PID == oldPID || !p.Alive() {
+		t.Fatalf("restart: %v %v", p, err)
+	}
+	if rep, err := l.WaitConverged(ctx, nil, 30*time.Second); err != nil {
+		var b bytes.Buffer
+		rep.Write(&b)
+		t.Fatalf("after orchagent restart: %v\n%s", err, b.String())
+	}
+	again, err := Demo(ctx, l, io.Discard)
+	if len(again) != 2 || again[0].OK() != routed.OK() || !again[1].OK() {
+		t.Errorf("demo after orchagent restart: %v", err)
+	}
+	if l2, err := LoadState(dir); err != nil || len(l2.State.Processes) != 24 {
+		t.Fatalf("state after restart: %v", err)
+	} else if q, _ := l2.Proc("C1", "orchagent"); q.PID != p.PID {
+		t.Errorf("state file names orchagent %d, want %d", q.PID, p.PID)
+	}
+
+	// Node failure: C stops; C1 sees its cable to C go down.
+	if err := l.StopSwitch(ctx, "C"); err != nil {
+		t.Fatal(err)
+	}
+	d, err = openDBs(ctx, c1.RedisSocket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.close()
+	for st := ""; st != "down"; {
+		if st, err = d.state.HGet(ctx, "PORT_TABLE|Ethernet8", "oper_status").Result(); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("C1:Ethernet8 still %s after C stopped", st)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	code, out, errOut = run(t, app, "lab", "status", "--run-dir", dir)
+	if code != 1 || strings.Count(out, " DEAD ") != 6 || !strings.Contains(errOut, "6 of 24 processes dead") {
+		t.Errorf("status with C down: exit %d\n%s\n%s", code, out, errOut)
+	}
+
 	code, out, errOut = run(t, app, "lab", "down", "--run-dir", dir, "square-vlt.yaml")
-	if code != 0 || !strings.Contains(out, "lab square-vlt: stopped 24 processes") {
+	if code != 0 || !strings.Contains(out, "lab square-vlt: stopped 18 processes") {
 		t.Fatalf("lab down: exit %d\n%s\n%s", code, out, errOut)
 	}
 	for _, p := range l.State.Processes {
