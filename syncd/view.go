@@ -187,8 +187,13 @@ func (s *Syncd) recordTemp(ctx context.Context, b *batch, rs *reqState) {
 	}
 }
 
+// newObjectRef stands, in a translated attribute, for a reference to an
+// object not created yet; it never equals a current value.
+const newObjectRef = "\x00new object"
+
 // translateFV resolves the object ids inside attribute strings through
-// resolve; ok is false when one does not resolve.
+// resolve (an id that does not resolve becomes newObjectRef); ok is false
+// when an attribute does not parse.
 func (s *Syncd) translateFV(t halv1.ObjectType, attrs []FV, resolve func(uint64) (uint64, bool)) ([]FV, bool) {
 	out := make([]FV, 0, len(attrs))
 	for _, fv := range attrs {
@@ -198,7 +203,10 @@ func (s *Syncd) translateFV(t halv1.ObjectType, attrs []FV, resolve func(uint64)
 		}
 		m, err := mapAttr(a, resolve)
 		if err != nil {
-			return nil, false
+			// It names an object this apply creates: equal to no current
+			// value (a SET if settable, else no match).
+			out = append(out, FV{Field: fv.Field, Value: newObjectRef})
+			continue
 		}
 		f, v, err := formatAttr(t, m)
 		if err != nil {
@@ -208,15 +216,6 @@ func (s *Syncd) translateFV(t halv1.ObjectType, attrs []FV, resolve func(uint64)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
 	return out, true
-}
-
-func trValue(tr []FV, f string) string {
-	for _, fv := range tr {
-		if fv.Field == f {
-			return fv.Value
-		}
-	}
-	return ""
 }
 
 func signature(attrs []FV) string {

@@ -320,3 +320,61 @@ func TestVSInitViewFirst(t *testing.T) {
 	}
 	platformMatchesASICDB(t, e, p)
 }
+
+// TestVSApplyViewOrdering: the new view moves a route to a new next hop
+// (the old one goes: its remove is refused while the route still points at
+// it, then retried after the route's SET) and leaves a bridge port's
+// ADMIN_STATE out (reset to SAI's default by a SET, not a re-create).
+func TestVSApplyViewOrdering(t *testing.T) {
+	e := newEnv(t)
+	p := startVS(t, e.halSock, vsConfig(4, 0))
+	e.startSyncd()
+	tp := populateVS(e)
+	nh := e.newVID(halv1.ObjectType_OBJECT_TYPE_NEXT_HOP)
+	route2 := `{"dest":"10.2.0.0/16","switch_id":"` + switchVID + `","vr":"` + tp.vr + `"}`
+	nhItem := func(vid, rif, ip string) Item {
+		return Item{Key: "SAI_OBJECT_TYPE_NEXT_HOP:" + vid, Op: opCreate, Fields: fv("SAI_NEXT_HOP_ATTR_TYPE", "SAI_NEXT_HOP_TYPE_IP",
+			"SAI_NEXT_HOP_ATTR_IP", ip, "SAI_NEXT_HOP_ATTR_ROUTER_INTERFACE_ID", rif)}
+	}
+	routeItem := func(nh string) Item {
+		return Item{Key: "SAI_OBJECT_TYPE_ROUTE_ENTRY:" + route2, Op: opCreate, Fields: fv("SAI_ROUTE_ENTRY_ATTR_NEXT_HOP_ID", nh)}
+	}
+	e.mustSucceed("next hop", e.call(nhItem(nh, tp.rif, "10.0.0.1"), routeItem(nh)))
+	bpRID := e.rid(tp.bp)
+	c0, r0, s0 := p.opCounts()
+
+	e.mustSucceed("INIT_VIEW", e.call(Item{Key: notifyInitView, Op: opNotify}))
+	e.initSwitch()
+	tp2 := e.topoVIDs()
+	nh2 := e.newVID(halv1.ObjectType_OBJECT_TYPE_NEXT_HOP)
+	items := tp2.items(defaultTopo())
+	items[1].Fields = items[1].Fields[:2] // bridge port without ADMIN_STATE
+	items = append(items, nhItem(nh2, tp2.rif, "10.0.0.2"), routeItem(nh2), Item{Key: notifyApplyView, Op: opNotify})
+	e.mustSucceed("view", e.call(items...))
+
+	c, rm, s := p.opCounts()
+	// create NH2; remove NH1 twice (refused in use, then done); SET the
+	// route's next hop and the bridge port's admin state.
+	if c-c0 != 1 || rm-r0 != 2 || s-s0 != 2 {
+		t.Fatalf("APPLY_VIEW sent creates %d removes %d sets %d, want 1 2 2", c-c0, rm-r0, s-s0)
+	}
+	if e.rid(tp2.bp) != bpRID {
+		t.Fatal("bridge port re-created")
+	}
+	if v := p.attr(t, halv1.ObjectType_OBJECT_TYPE_BRIDGE_PORT, bpRID, "SAI_BRIDGE_PORT_ATTR_ADMIN_STATE"); v != "false" {
+		t.Errorf("bridge port admin state %s, want the default false", v)
+	}
+	if n := len(p.list(t, halv1.ObjectType_OBJECT_TYPE_NEXT_HOP)); n != 1 {
+		t.Errorf("platform next hops %d", n)
+	}
+	if h := e.hash(asicStatePrefix + "SAI_OBJECT_TYPE_ROUTE_ENTRY:" + route2); h["SAI_ROUTE_ENTRY_ATTR_NEXT_HOP_ID"] != nh2 {
+		t.Errorf("route row %v", h)
+	}
+	if e.exists("SAI_OBJECT_TYPE_NEXT_HOP:"+nh) || !e.exists("SAI_OBJECT_TYPE_NEXT_HOP:"+nh2) {
+		t.Error("next hop rows")
+	}
+	if keys := e.state.Keys(context.Background(), ErrorTable+"|*").Val(); len(keys) != 0 {
+		t.Errorf("error rows left: %v", keys)
+	}
+	platformMatchesASICDB(t, e, p)
+}
