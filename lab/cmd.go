@@ -74,7 +74,7 @@ func Register(app *cli.App) error {
 					fmt.Fprintln(env.Stderr, demoErr)
 				}
 				fmt.Fprintf(progress, "\nlab %s is up; Ctrl-C stops it\n", t.Name)
-				<-ctx.Done()
+				l.Watch(ctx, progress)
 				fmt.Fprintf(progress, "\nstopping lab %s\n", t.Name)
 				stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
 				defer cancel()

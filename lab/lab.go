@@ -592,6 +592,27 @@ func reversed(s []string) []string {
 	return out
 }
 
+// Watch reports, once each, the processes that exit while the lab runs,
+// until ctx ends.
+func (l *Lab) Watch(ctx context.Context, w io.Writer) {
+	reported := map[*Proc]bool{}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		for _, p := range l.procs() {
+			if !reported[p] && !p.Alive() {
+				reported[p] = true
+				fmt.Fprintf(w, "%s exited (%s)%s\n", p, p.ExitStatus(), logTail(p.Log, 5))
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
 // SetGrace sets the SIGTERM → SIGKILL delay of Down.
 func (l *Lab) SetGrace(d time.Duration) {
 	if d > 0 {
