@@ -118,6 +118,7 @@ type Orch struct {
 	// the capacity is known, a plan retries only as many as there is room
 	// for.
 	tableFull   map[proxygw.Entry]bool
+	loggedFull  int
 	observedCap int
 	written     map[string]writtenRow // "T|k" → what STATE_DB holds
 	stats       counters

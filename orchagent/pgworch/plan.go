@@ -109,6 +109,7 @@ func (p *Orch) plan() {
 	capacity, _ := p.capacity()
 	installed, _ := p.tracker.Counts()
 	room := capacity - installed - len(p.creating) + len(p.removing)
+	sent := 0
 	for _, e := range creates {
 		if p.creating[e] || p.heldCreate[e] {
 			continue
@@ -119,9 +120,32 @@ func (p *Orch) plan() {
 		if !p.create(e) {
 			break
 		}
+		sent++
 		room--
 	}
+	if sent > 0 || len(removes) > 0 {
+		p.log.Debug().Int("creates", sent).Int("removes", len(removes)).Int("installed", installed).
+			Int("l3_vlans", p.l3.Len()).Msg("MY_MAC plan")
+	}
 	p.publish(in, now)
+	p.logTableFull()
+}
+
+// logTableFull logs, once per change, how many entries the full table
+// refused (each refusal is in STATE_DB; this keeps the log to one line).
+func (p *Orch) logTableFull() {
+	n := len(p.tableFull)
+	if n == p.loggedFull {
+		return
+	}
+	used, _ := p.tracker.Counts()
+	capacity, source := p.capacity()
+	ev, msg := p.log.Warn(), "MY_MAC table full: entries refused with SAI_STATUS_TABLE_FULL (retried when room appears)"
+	if n == 0 {
+		ev, msg = p.log.Info(), "MY_MAC table: no entry waits for room any more"
+	}
+	ev.Int("refused", n).Int("used", used).Int("capacity", capacity).Str("capacity_source", source).Msg(msg)
+	p.loggedFull = n
 }
 
 func (p *Orch) remove(e proxygw.Entry) {
