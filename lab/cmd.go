@@ -227,6 +227,12 @@ func writeReport(ctx context.Context, app *cli.App, env *cli.Env, l *Lab, rep *R
 	}
 	fmt.Fprintln(env.Stdout)
 	rep.Write(env.Stdout)
+	if len(l.State.Switches) > 0 {
+		r := l.State.Switches[len(l.State.Switches)-1]
+		fmt.Fprintf(env.Stdout, "\ntalk to a switch (here %s; logs in %s):\n", r.Name, r.Dir)
+		fmt.Fprintf(env.Stdout, "  vltgw --socket %s show vlt proxy-gateway\n", r.RedisSocket)
+		fmt.Fprintf(env.Stdout, "  redis-cli -s %s -n 1 keys 'ASIC_STATE:SAI_OBJECT_TYPE_MY_MAC:*'\n", r.RedisSocket)
+	}
 	for _, r := range l.State.Switches {
 		b, ok := ShowProxyGateway(ctx, app, r.RedisSocket, false)
 		if !ok {
