@@ -112,8 +112,16 @@ func (d *dvs) waitUntil(what string, cond func() bool) {
 	}
 }
 
-// settle waits until cfgmgrd has handled everything written so far: it
-// writes a marker row and waits for its (rejected) error to appear.
+// settle waits until cfgmgrd has handled everything written so far, in
+// every table: it writes a marker row and waits for its (rejected) error to
+// appear, then removes it and waits for the error to go. This is exact, not
+// a guess: ConfigSource follows all of CONFIG_DB over one keyspace
+// subscription (swss.SubscriberGroup) read by one goroutine, so the
+// marker's events come after those of every earlier write of any table,
+// and the daemon writes plans in order (APP_DB before STATE_DB). Once the
+// marker's error row is there, every earlier row's APP_DB and STATE_DB
+// outcome is written. (With one subscription per table, the marker only
+// proved that the VLAN table was done.)
 func (d *dvs) settle() {
 	d.t.Helper()
 	ctx := context.Background()

@@ -2,7 +2,6 @@ package cfgmgr
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -11,8 +10,15 @@ import (
 	"github.com/vltgw/vltgw/swss"
 )
 
-// ConfigSource is the Source over CONFIG_DB: one SubscriberStateTable per
-// table, their batches merged into one channel by one goroutine per table.
+// ConfigSource is the Source over CONFIG_DB: one swss.SubscriberGroup
+// follows every table over one keyspace pattern subscription, and one
+// goroutine forwards its batches.
+//
+// One subscription rather than one per table: Redis matches every
+// notification of every write against every pattern subscribed, so
+// per-table patterns made every write of the switch dearer; and changes
+// arrive in the order they were written across tables, so whoever waits
+// for one marker row has seen every earlier write handled.
 type ConfigSource struct {
 	db  *swss.DB
 	log zerolog.Logger
@@ -20,7 +26,7 @@ type ConfigSource struct {
 	events chan []Event
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
-	subs   []*swss.SubscriberStateTable
+	group  *swss.SubscriberGroup
 
 	mu  sync.Mutex
 	err error
@@ -32,38 +38,27 @@ func NewConfigSource(db *swss.DB, log zerolog.Logger) *ConfigSource {
 }
 
 // Start subscribes to every table and then reads every table, so no change
-// is missed: a change after the read arrives as an event. The subscribers'
-// own dumps arrive as the first events and change nothing (the snapshot
-// ignores a SET equal to what it holds). (SubscriberStateTable.Pops blocks on
-// an empty table, so its dump cannot serve as the complete initial state.)
+// is missed: a change after the read arrives as an event (a change made
+// between the subscription and the read may also arrive as an event; the
+// snapshot ignores a SET equal to what it holds).
 func (s *ConfigSource) Start(ctx context.Context, tables []string) ([]Event, error) {
-	for _, t := range tables {
-		sub, err := swss.NewSubscriberStateTable(ctx, s.db, t, swss.WithLogger(s.log))
-		if err != nil {
-			s.closeSubs()
-			return nil, fmt.Errorf("subscribe %s: %w", t, err)
-		}
-		s.subs = append(s.subs, sub)
+	g, err := swss.NewSubscriberGroup(ctx, s.db, tables, swss.WithLogger(s.log))
+	if err != nil {
+		return nil, fmt.Errorf("subscribe: %w", err)
 	}
+	dump, err := g.Pops(ctx) // the first Pops is the dump, at once
+	if err != nil {
+		g.Close()
+		return nil, fmt.Errorf("read tables: %w", err)
+	}
+	s.group = g
 	var initial []Event
-	for _, t := range tables {
-		rows, err := swss.NewTable(s.db, t).GetAll(ctx)
-		if err != nil {
-			s.closeSubs()
-			return nil, fmt.Errorf("read %s: %w", t, err)
-		}
-		batch := make([]swss.KeyOpFieldValues, 0, len(rows))
-		for k, f := range rows {
-			batch = append(batch, swss.KeyOpFieldValues{Key: k, Op: swss.OpSet, Fields: f})
-		}
-		initial = append(initial, toEvents(t, batch)...)
+	for _, tc := range dump {
+		initial = append(initial, toEvents(tc.Table, tc.Entries)...)
 	}
 	ctx, s.cancel = context.WithCancel(ctx)
-	var once sync.Once
-	for _, sub := range s.subs {
-		s.wg.Add(1)
-		go s.follow(ctx, sub, &once)
-	}
+	s.wg.Add(1)
+	go s.follow(ctx)
 	go func() {
 		s.wg.Wait()
 		close(s.events)
@@ -71,28 +66,30 @@ func (s *ConfigSource) Start(ctx context.Context, tables []string) ([]Event, err
 	return initial, nil
 }
 
-// follow forwards one table's batches until ctx ends or the subscription
+// follow forwards the group's batches until ctx ends or the subscription
 // fails (which stops the whole source: cfgmgrd must not run half-blind).
-func (s *ConfigSource) follow(ctx context.Context, sub *swss.SubscriberStateTable, once *sync.Once) {
+func (s *ConfigSource) follow(ctx context.Context) {
 	defer s.wg.Done()
 	for {
-		batch, err := sub.Pops(ctx)
+		batch, err := s.group.Pops(ctx)
 		if err != nil {
 			if ctx.Err() == nil {
-				once.Do(func() {
-					s.mu.Lock()
-					s.err = fmt.Errorf("%s: %w", sub.Table(), err)
-					s.mu.Unlock()
-					s.cancel()
-				})
+				s.mu.Lock()
+				s.err = err
+				s.mu.Unlock()
+				s.cancel()
 			}
 			return
 		}
-		if len(batch) == 0 {
+		var evs []Event
+		for _, tc := range batch {
+			evs = append(evs, toEvents(tc.Table, tc.Entries)...)
+		}
+		if len(evs) == 0 {
 			continue
 		}
 		select {
-		case s.events <- toEvents(sub.Table(), batch):
+		case s.events <- evs:
 		case <-ctx.Done():
 			return
 		}
@@ -109,22 +106,18 @@ func (s *ConfigSource) Err() error {
 	return s.err
 }
 
-// Close stops the goroutines and closes the subscriptions.
+// Close stops the goroutine and closes the subscription.
 func (s *ConfigSource) Close() error {
 	if s.cancel != nil {
 		s.cancel()
 	}
 	s.wg.Wait()
-	return s.closeSubs()
-}
-
-func (s *ConfigSource) closeSubs() error {
-	var errs []error
-	for _, sub := range s.subs {
-		errs = append(errs, sub.Close())
+	if s.group == nil {
+		return nil
 	}
-	s.subs = nil
-	return errors.Join(errs...)
+	err := s.group.Close()
+	s.group = nil
+	return err
 }
 
 func toEvents(table string, batch []swss.KeyOpFieldValues) []Event {

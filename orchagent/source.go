@@ -29,10 +29,12 @@ type NotificationSource interface {
 	Pop(ctx context.Context) (swss.Notification, error)
 }
 
-// RedisSource reads APP_DB tables with one ConsumerStateTable each. A popped
-// SET carries only the fields written since the last pop (and a DEL then SET
-// arrives as one SET), so the whole row is read back from the applied hash
-// "<T>:<k>" that the pop just updated.
+// RedisSource reads APP_DB tables with one ConsumerStateTable each, popping
+// up to popBatch keys per pop script call. A popped SET of a plain consumer
+// carries only the fields written since the last pop (and a DEL then SET
+// arrives as one SET), so the consumers pop whole rows (swss.WithWholeRows:
+// the pop script returns the applied hash "<T>:<k>" it just updated), with
+// no read-back round trip.
 type RedisSource struct {
 	db        *swss.DB
 	log       zerolog.Logger
@@ -40,6 +42,9 @@ type RedisSource struct {
 	// RetryDelay is the pause after a failed pop (default 1s).
 	RetryDelay time.Duration
 }
+
+// popBatch is how many keys one pop script call takes (swss-common's cap).
+const popBatch = 1024
 
 // NewRedisSource reads APP_DB through db.
 func NewRedisSource(db *swss.DB, log zerolog.Logger) *RedisSource {
@@ -49,7 +54,7 @@ func NewRedisSource(db *swss.DB, log zerolog.Logger) *RedisSource {
 // Open implements Source.
 func (s *RedisSource) Open(ctx context.Context, tables []string) error {
 	for _, t := range tables {
-		c, err := swss.NewConsumerStateTable(ctx, s.db, t, swss.WithLogger(s.log))
+		c, err := swss.NewConsumerStateTable(ctx, s.db, t, swss.WithLogger(s.log), swss.WithWholeRows(), swss.WithPopBatch(popBatch))
 		if err != nil {
 			s.Close()
 			return fmt.Errorf("orchagent: APP_DB %s: %w", t, err)
@@ -131,39 +136,20 @@ func (s *RedisSource) hgetall(ctx context.Context, keys []string) ([]*redis.MapS
 	return cmds, nil
 }
 
-// changes turns popped entries into changes with whole rows. The entries
-// are already popped: if the rows cannot be read back, the popped fields
-// are used as they are rather than lost.
-func (s *RedisSource) changes(ctx context.Context, table string, kfvs []swss.KeyOpFieldValues) ([]Change, error) {
-	var keys []string
-	for _, e := range kfvs {
-		if e.Op != swss.OpDel {
-			keys = append(keys, table+s.db.Separator+e.Key)
-		}
-	}
-	cmds, err := s.hgetall(ctx, keys)
-	if err != nil {
-		s.log.Error().Str("table", table).Err(err).Msg("reading whole rows failed; using the popped fields")
-		cmds = nil
-	}
+// changes turns popped entries (whole rows) into changes.
+func (s *RedisSource) changes(_ context.Context, table string, kfvs []swss.KeyOpFieldValues) ([]Change, error) {
 	out := make([]Change, 0, len(kfvs))
-	i := 0
 	for _, e := range kfvs {
 		if e.Op == swss.OpDel {
 			out = append(out, Change{Table: table, Key: e.Key, Op: OpDel})
 			continue
 		}
-		f := map[string]string{}
-		if cmds != nil {
-			f = cmds[i].Val()
-		}
-		i++
-		for _, fv := range e.Fields { // in case the row was read before the pop landed
-			if _, ok := f[fv.Field]; !ok {
+		f := make(map[string]string, len(e.Fields))
+		for _, fv := range e.Fields {
+			if fv.Field != "NULL" {
 				f[fv.Field] = fv.Value
 			}
 		}
-		delete(f, "NULL")
 		out = append(out, Change{Table: table, Key: e.Key, Op: OpSet, Fields: f})
 	}
 	return out, nil

@@ -33,8 +33,12 @@ import (
 // SPOPped the other keys already, losing them. A requested delete still
 // happens (and is returned) when the staging key is bad.
 //
+// With ARGV[3] = "1" (WithWholeRows) a SET returns the whole applied row
+// after the merge instead of the staged fields alone; a new row (moved into
+// place) is both. That saves the consumer reading every row back.
+//
 // KEYS[1] key set, KEYS[2] applied-row prefix "<T><sep>", KEYS[3] del set;
-// ARGV[1] count, ARGV[2] staging prefix "_".
+// ARGV[1] count, ARGV[2] staging prefix "_", ARGV[3] "1" for whole rows.
 var consumerStatePopScript = redis.NewScript(`
 local function chunked(cmd, key, list, first, last)
   for j = first, last, 1000 do
@@ -75,6 +79,9 @@ for i = 1, #keys do
           fvs = 'applied row: ' .. err
         else
           stages[#stages + 1] = stage
+          if ARGV[3] == '1' then
+            fvs = redis.call('HGETALL', row)
+          end
         end
       end
     end
@@ -108,6 +115,7 @@ type ConsumerStateTable struct {
 	sub      *subscription
 	log      zerolog.Logger
 	pollTick time.Duration
+	whole    string // ARGV[3] of the pop script
 }
 
 // NewConsumerStateTable subscribes to the table's channel. Keys pending
@@ -117,7 +125,10 @@ func NewConsumerStateTable(ctx context.Context, db *DB, table string, opts ...Co
 	o := buildOptions(opts)
 	c := &ConsumerStateTable{
 		db: db, table: table, batch: min(o.batch, maxPopScriptKeys), log: o.log.With().Str("table", table).Logger(), pollTick: o.poll,
-		keys: []string{table + "_KEY_SET", table + db.Separator, table + "_DEL_SET"},
+		keys: []string{table + "_KEY_SET", table + db.Separator, table + "_DEL_SET"}, whole: "0",
+	}
+	if o.wholeRows {
+		c.whole = "1"
 	}
 	sub, err := subscribeChannel(ctx, db.Client, db.channelName(table), false, 64)
 	if err != nil {
@@ -136,7 +147,8 @@ func (c *ConsumerStateTable) Close() error { return c.sub.close() }
 // Pops blocks until at least one change is available (or ctx ends) and
 // returns what is pending, batch after batch (bounded, see PopNow). A key
 // with staged fields is a SET carrying only the fields written since the
-// last pop (merge them into what you know); a key without is a DEL.
+// last pop (merge them into what you know), or with WithWholeRows the whole
+// row as the table now holds it; a key without is a DEL.
 //
 // An error (Redis unreachable, e.g. restarting) leaves the table usable:
 // call Pops again. Nothing is lost meanwhile: pending keys stay in the key
@@ -192,7 +204,7 @@ func (c *ConsumerStateTable) popCalls(ctx context.Context, n int) ([][]any, erro
 		pipe := c.db.Client.Pipeline()
 		cmds := make([]*redis.Cmd, n)
 		for i := range cmds {
-			cmds[i] = consumerStatePopScript.EvalSha(ctx, pipe, c.keys, c.batch, "_")
+			cmds[i] = consumerStatePopScript.EvalSha(ctx, pipe, c.keys, c.batch, "_", c.whole)
 		}
 		_, err := pipe.Exec(ctx)
 		return cmds, err

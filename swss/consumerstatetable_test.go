@@ -185,3 +185,71 @@ func TestPopsReturnsOnCancelAndClose(t *testing.T) {
 		t.Fatal("second Close returned no error")
 	}
 }
+
+// WithWholeRows pops the whole applied row of a SET; the data left in
+// Redis is the same as a plain consumer leaves.
+func TestWholeRows(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := ctxT(t)
+	app := srv.DB(swss.ApplDB)
+	p := swss.NewProducerStateTable(app, "T")
+	plain, err := swss.NewConsumerStateTable(ctx, app, "T")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	whole, err := swss.NewConsumerStateTable(ctx, app, "T", swss.WithWholeRows())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer whole.Close()
+	set := func(key string, kv ...string) {
+		t.Helper()
+		var fvs swss.FieldValues
+		for i := 0; i < len(kv); i += 2 {
+			fvs = append(fvs, swss.FieldValue{Field: kv[i], Value: kv[i+1]})
+		}
+		if err := p.Set(ctx, key, fvs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pop := func(c *swss.ConsumerStateTable) map[string]string {
+		t.Helper()
+		got := popAll(t, ctx, c, 1)
+		if len(got) != 1 || got[0].Key != "k" {
+			t.Fatalf("popped %+v", got)
+		}
+		if got[0].Op == swss.OpDel {
+			return nil
+		}
+		return got[0].Fields.Map()
+	}
+	set("k", "a", "1")
+	if got := pop(whole); len(got) != 1 || got["a"] != "1" {
+		t.Fatalf("new row %v", got)
+	}
+	set("k", "b", "2")
+	if got := pop(whole); len(got) != 2 || got["a"] != "1" || got["b"] != "2" {
+		t.Fatalf("merged row %v", got)
+	}
+	set("k", "a", "3")
+	if got := pop(plain); len(got) != 1 || got["a"] != "3" {
+		t.Fatalf("plain consumer %v", got)
+	}
+	if err := p.Del(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	set("k", "c", "4")
+	if got := pop(whole); len(got) != 1 || got["c"] != "4" {
+		t.Fatalf("deleted then set %v", got)
+	}
+	if err := p.Del(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	if got := pop(whole); got != nil {
+		t.Fatalf("delete popped as %v", got)
+	}
+	if n := srv.Client(0).DBSize(ctx).Val(); n != 0 {
+		t.Fatalf("%d keys left after the pops", n)
+	}
+}

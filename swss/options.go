@@ -10,9 +10,10 @@ import (
 type ConsumerOption func(*consumerOptions)
 
 type consumerOptions struct {
-	batch int
-	log   zerolog.Logger
-	poll  time.Duration
+	wholeRows bool
+	batch     int
+	log       zerolog.Logger
+	poll      time.Duration
 }
 
 // pollInterval bounds how long a consumer can miss work whose wake-up
@@ -22,6 +23,12 @@ const pollInterval = time.Second
 // WithPopBatch sets how many keys (entries for a ConsumerTable) one pop
 // script call takes; state tables cap it at 1024 as swss-common does.
 func WithPopBatch(n int) ConsumerOption { return func(o *consumerOptions) { o.batch = n } }
+
+// WithWholeRows makes a ConsumerStateTable return, for a SET, the whole
+// applied row after the pop instead of the fields staged since the last
+// pop (the row is read inside the pop script: no read-back round trip).
+// The data written to Redis is the same either way.
+func WithWholeRows() ConsumerOption { return func(o *consumerOptions) { o.wholeRows = true } }
 
 // WithLogger sets the logger for skipped or malformed entries (default: a
 // no-op logger).

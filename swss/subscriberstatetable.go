@@ -132,7 +132,9 @@ func (s *SubscriberStateTable) Pops(ctx context.Context) ([]KeyOpFieldValues, er
 			return nil, ev.contextClosed
 		}
 		var events []*redis.Message
-		for more := true; more && len(events) < maxEventBatch; ev, more = s.sub.tryNext() {
+		// An event is taken off the channel only when there is room for it
+		// (the batch bound must not drop one).
+		for more := true; more; ev, more = s.sub.tryNextIf(len(events) < maxEventBatch) {
 			switch {
 			case ev.closed:
 				return nil, fmt.Errorf("%s: %w", s.table, errSubscriptionClosed)
@@ -165,8 +167,7 @@ var goneEvents = map[string]bool{"del": true, "expired": true, "evicted": true, 
 // decides; rows are re-read in one pipelined round trip.
 func (s *SubscriberStateTable) resolve(ctx context.Context, events []*redis.Message) ([]KeyOpFieldValues, error) {
 	chanPrefix := fmt.Sprintf("__keyspace@%d__:", s.db.ID)
-	var order []string
-	last := map[string]string{}
+	r := s.newResolver()
 	for _, m := range events {
 		full := strings.TrimPrefix(m.Channel, chanPrefix)
 		key, ok := strings.CutPrefix(full, s.prefix)
@@ -174,28 +175,56 @@ func (s *SubscriberStateTable) resolve(ctx context.Context, events []*redis.Mess
 			s.log.Error().Str("redis_key", full).Msg("keyspace event for a key without the table prefix; skipped")
 			continue
 		}
-		if _, seen := last[key]; !seen {
-			order = append(order, key)
-		}
-		last[key] = m.Payload
+		r.add(key, m.Payload)
 	}
 	pipe := s.db.Client.Pipeline()
-	cmds := map[string]*redis.MapStringStringCmd{}
-	for _, k := range order {
-		if !goneEvents[last[k]] {
-			cmds[k] = pipe.HGetAll(ctx, s.prefix+k)
-		}
-	}
-	if len(cmds) > 0 {
+	if r.queue(ctx, pipe) > 0 {
 		// Per-row server errors (a key that is not a hash) are handled per
 		// row below; only a connection-level failure fails the batch.
 		if _, err := pipe.Exec(ctx); err != nil && !isReplyError(err) {
 			return nil, fmt.Errorf("%s: re-read rows: %w", s.table, err)
 		}
 	}
-	out := make([]KeyOpFieldValues, 0, len(order))
-	for _, k := range order {
-		cmd, reread := cmds[k]
+	return r.finish(), nil
+}
+
+// resolver collects one table's keyspace events of a batch, queues the
+// re-reads of the rows still there and turns the answers into changes.
+type resolver struct {
+	s     *SubscriberStateTable
+	order []string
+	last  map[string]string
+	cmds  map[string]*redis.MapStringStringCmd
+}
+
+func (s *SubscriberStateTable) newResolver() *resolver {
+	return &resolver{s: s, last: map[string]string{}, cmds: map[string]*redis.MapStringStringCmd{}}
+}
+
+// add records one event of key (the last one per key decides).
+func (r *resolver) add(key, event string) {
+	if _, seen := r.last[key]; !seen {
+		r.order = append(r.order, key)
+	}
+	r.last[key] = event
+}
+
+// queue queues the re-reads on pipe and returns how many.
+func (r *resolver) queue(ctx context.Context, pipe redis.Pipeliner) int {
+	for _, k := range r.order {
+		if !goneEvents[r.last[k]] {
+			r.cmds[k] = pipe.HGetAll(ctx, r.s.prefix+k)
+		}
+	}
+	return len(r.cmds)
+}
+
+// finish builds the changes once the pipeline ran, and updates known.
+func (r *resolver) finish() []KeyOpFieldValues {
+	s := r.s
+	out := make([]KeyOpFieldValues, 0, len(r.order))
+	for _, k := range r.order {
+		cmd, reread := r.cmds[k]
 		if !reread {
 			out = append(out, KeyOpFieldValues{Key: k, Op: OpDel})
 			continue
@@ -216,7 +245,7 @@ func (s *SubscriberStateTable) resolve(ctx context.Context, events []*redis.Mess
 			s.known[e.Key] = struct{}{}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // isReplyError reports whether err is an error reply from the server (as

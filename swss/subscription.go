@@ -101,6 +101,14 @@ func (s *subscription) tryNext() (event, bool) {
 	}
 }
 
+// tryNextIf is tryNext when room is true, and takes nothing otherwise.
+func (s *subscription) tryNextIf(room bool) (event, bool) {
+	if !room {
+		return event{}, false
+	}
+	return s.tryNext()
+}
+
 func toEvent(m any, ok bool) event {
 	if !ok {
 		return event{closed: true}

@@ -1,0 +1,621 @@
+// Command e2ebench measures the whole configuration pipeline of one switch:
+// raw CONFIG_DB HSETs (as redis-cli writes them) → cfgmgrd → APP_DB →
+// orchagent → ASIC_DB → syncd → gRPC HAL → platform/vs, every daemon in this
+// process on one private redis-server (unix socket, keyspace events AKE,
+// no persistence), the platform behind a real gRPC HAL on a unix socket.
+//
+// An object counts as done when the platform has applied it: a gRPC
+// interceptor on the HAL server sees the successful CREATE (or REMOVE) of
+// each VLAN, VLAN_MEMBER and ROUTER_INTERFACE.
+//
+// Per run it writes n VLAN rows, then per VLAN one VLAN_MEMBER (tagged) and
+// one VLAN_INTERFACE row — 3n rows, one pipeline — and waits until the
+// platform holds the 3n objects; the rows are then deleted (reverse order)
+// until the platform has removed them. The baseline, raw pipelined HSET of
+// the same 3n rows into a scratch database, is measured in every run. The
+// median of the runs is printed. Then the latency of one change: HSET of
+// one VLAN_INTERFACE row until its router interface exists on the platform
+// (and DEL until it is gone), p50/p99 over -samples changes.
+//
+// Output, one figure per line (scripts/bench.sh format):
+//
+//	BENCH <name> <value> <unit> [ratio <r>]
+//
+//	go run ./cmd/e2ebench [-n 2000] [-runs 3] [-samples 300] [-cpuprofile f]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+	"google.golang.org/grpc"
+
+	"github.com/vltgw/vltgw/cfgmgr"
+	"github.com/vltgw/vltgw/hal/halclient"
+	"github.com/vltgw/vltgw/orchagent"
+	"github.com/vltgw/vltgw/platform/vs"
+	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
+	"github.com/vltgw/vltgw/swss"
+	"github.com/vltgw/vltgw/syncd"
+)
+
+func main() {
+	n := flag.Int("n", 2000, "VLANs per run (3 CONFIG_DB rows and 3 platform objects each)")
+	runs := flag.Int("runs", 3, "runs; the median is reported")
+	samples := flag.Int("samples", 300, "single changes timed for the latency figures")
+	ports := flag.Int("ports", 32, "front-panel ports of the virtual switch")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the throughput runs to this file")
+	stages := flag.Bool("stages", false, "print, per run, when each daemon finished and how it batched (to stderr)")
+	level := flag.String("log-level", "error", "zerolog level of the daemons (to stderr)")
+	flag.Parse()
+	lvl, err := zerolog.ParseLevel(*level)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2ebench:", err)
+		os.Exit(2)
+	}
+	log := zerolog.New(os.Stderr).Level(lvl).With().Timestamp().Logger()
+	if err := run(*n, *runs, *samples, *ports, *cpuprofile, *stages, log); err != nil {
+		fmt.Fprintln(os.Stderr, "e2ebench:", err)
+		os.Exit(1)
+	}
+}
+
+// Object types counted on the platform.
+var counted = []halv1.ObjectType{
+	halv1.ObjectType_OBJECT_TYPE_VLAN, halv1.ObjectType_OBJECT_TYPE_VLAN_MEMBER, halv1.ObjectType_OBJECT_TYPE_ROUTER_INTERFACE,
+}
+
+// platformWatch counts the objects the platform has applied, from the HAL
+// Write calls it answered.
+type platformWatch struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	count  map[halv1.ObjectType]int
+	rifLog chan time.Time // one entry per router interface created or removed (latency samples)
+	track  bool
+	writes int // HAL Write calls
+	ops    int // ops in them
+}
+
+func newPlatformWatch() *platformWatch {
+	w := &platformWatch{count: map[halv1.ObjectType]int{}, rifLog: make(chan time.Time, 16)}
+	w.cond = sync.NewCond(&w.mu)
+	return w
+}
+
+func (w *platformWatch) intercept(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	resp, err := h(ctx, req)
+	wr, ok1 := req.(*halv1.WriteRequest)
+	ws, ok2 := resp.(*halv1.WriteResponse)
+	if err != nil || !ok1 || !ok2 {
+		return resp, err
+	}
+	now := time.Now()
+	rif := false
+	w.mu.Lock()
+	w.writes++
+	w.ops += len(wr.GetOps())
+	for i, op := range wr.GetOps() {
+		if i >= len(ws.GetResults()) || ws.GetResults()[i].GetStatus() != halv1.Status_STATUS_SUCCESS {
+			continue
+		}
+		t := op.GetKey().GetType()
+		switch op.GetKind() {
+		case halv1.Op_KIND_CREATE:
+			w.count[t]++
+		case halv1.Op_KIND_REMOVE:
+			w.count[t]--
+		default:
+			continue
+		}
+		if t == halv1.ObjectType_OBJECT_TYPE_ROUTER_INTERFACE {
+			rif = true
+		}
+	}
+	track := w.track
+	w.cond.Broadcast()
+	w.mu.Unlock()
+	if rif && track {
+		select {
+		case w.rifLog <- now:
+		default:
+		}
+	}
+	return resp, err
+}
+
+func (w *platformWatch) snapshot() map[halv1.ObjectType]int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := map[halv1.ObjectType]int{}
+	for _, t := range counted {
+		out[t] = w.count[t]
+	}
+	return out
+}
+
+// waitFor waits until every counted type has want[t] objects.
+func (w *platformWatch) waitFor(want map[halv1.ObjectType]int, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	stop := time.AfterFunc(timeout, func() { w.mu.Lock(); w.cond.Broadcast(); w.mu.Unlock() })
+	defer stop.Stop()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for {
+		done := true
+		for _, t := range counted {
+			if w.count[t] != want[t] {
+				done = false
+			}
+		}
+		if done {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			got := map[string]int{}
+			for _, t := range counted {
+				got[t.String()] = w.count[t]
+			}
+			return fmt.Errorf("platform objects %v after %v, want %v", got, timeout, want)
+		}
+		w.cond.Wait()
+	}
+}
+
+func plus(m map[halv1.ObjectType]int, d int) map[halv1.ObjectType]int {
+	out := map[halv1.ObjectType]int{}
+	for k, v := range m {
+		out[k] = v + d
+	}
+	return out
+}
+
+// probes records when each daemon last made progress (-stages).
+type probes struct {
+	mu sync.Mutex
+	probeVals
+}
+
+type probeVals struct {
+	appOps    int       // APP_DB ops cfgmgrd wrote
+	appAt     time.Time // when the last plan was written
+	plans     int
+	settles   int
+	asicOps   uint64 // ASIC ops orchagent flushed
+	flushes   uint64
+	settledAt time.Time
+}
+
+func (p *probes) plan(pl *cfgmgr.Plan) {
+	p.mu.Lock()
+	p.appOps += len(pl.App)
+	p.plans++
+	p.appAt = time.Now()
+	p.mu.Unlock()
+}
+
+type stack struct {
+	probes  probes
+	dir     string
+	redis   *exec.Cmd
+	cfgDB   *redis.Client
+	scratch *redis.Client
+	watch   *platformWatch
+	stops   []func()
+}
+
+func (s *stack) close() {
+	for i := len(s.stops) - 1; i >= 0; i-- {
+		s.stops[i]()
+	}
+}
+
+// daemon runs fn until the stack closes; an early end is reported on errs.
+func (s *stack) daemon(name string, errs chan<- error, fn func(ctx context.Context) error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go pprof.Do(ctx, pprof.Labels("daemon", name), func(ctx context.Context) {
+		defer close(done)
+		if err := fn(ctx); err != nil && ctx.Err() == nil {
+			errs <- fmt.Errorf("%s: %w", name, err)
+		} else if ctx.Err() == nil {
+			errs <- fmt.Errorf("%s stopped", name)
+		}
+	})
+	s.stops = append(s.stops, func() { cancel(); <-done })
+}
+
+func start(nports int, log zerolog.Logger, errs chan error) (s *stack, err error) {
+	s = &stack{watch: newPlatformWatch()}
+	defer func() {
+		if err != nil {
+			s.close()
+		}
+	}()
+	if s.dir, err = os.MkdirTemp("", "e2ebench-"); err != nil {
+		return nil, err
+	}
+	s.stops = append(s.stops, func() { os.RemoveAll(s.dir) })
+	sock := filepath.Join(s.dir, "redis.sock")
+	s.redis = exec.Command("redis-server", "--port", "0", "--unixsocket", sock, "--unixsocketperm", "700",
+		"--save", "", "--appendonly", "no", "--notify-keyspace-events", "AKE", "--databases", "16",
+		"--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis.log"))
+	if err := s.redis.Start(); err != nil {
+		return nil, fmt.Errorf("start redis-server: %w", err)
+	}
+	s.stops = append(s.stops, func() { s.redis.Process.Kill(); s.redis.Wait() })
+	ctx := context.Background()
+	dbcfg := swss.DefaultDBConfig().WithSocket(sock)
+	var cfgDB *swss.DB
+	for i := 0; ; i++ {
+		if cfgDB, err = swss.Connect(ctx, dbcfg, swss.ConfigDB); err == nil {
+			if err = cfgDB.Client.Ping(ctx).Err(); err == nil {
+				break
+			}
+			cfgDB.Close()
+		}
+		if i == 100 {
+			return nil, fmt.Errorf("redis-server did not answer: %w", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.cfgDB = cfgDB.Client
+	s.stops = append(s.stops, func() { cfgDB.Close() })
+	s.scratch = redis.NewClient(&redis.Options{Network: "unix", Addr: sock, DB: 15})
+	s.stops = append(s.stops, func() { s.scratch.Close() })
+
+	// The platform behind the HAL.
+	pcfg := &vs.Config{SwitchMAC: "52:54:00:00:01:01"}
+	for p := 0; p < nports; p++ {
+		l := uint32(4 * p)
+		pcfg.Ports = append(pcfg.Ports, vs.PortConfig{Name: fmt.Sprintf("Ethernet%d", 4*p), Lanes: []uint32{l, l + 1, l + 2, l + 3}, Speed: 100000})
+	}
+	sw, err := vs.New(pcfg, vs.Options{Logger: log.With().Str("daemon", "vs").Logger()})
+	if err != nil {
+		return nil, err
+	}
+	s.stops = append(s.stops, func() { sw.Close() })
+	halSock := filepath.Join(s.dir, "hal.sock")
+	l, err := net.Listen("unix", halSock)
+	if err != nil {
+		return nil, err
+	}
+	gs := grpc.NewServer(grpc.MaxRecvMsgSize(256<<20), grpc.MaxSendMsgSize(256<<20), grpc.UnaryInterceptor(s.watch.intercept))
+	halv1.RegisterHalServer(gs, vs.NewHALServer(sw))
+	go pprof.Do(context.Background(), pprof.Labels("daemon", "platform"), func(context.Context) { gs.Serve(l) })
+	s.stops = append(s.stops, gs.Stop)
+
+	// syncd.
+	asicDB, err := swss.Connect(ctx, dbcfg, swss.AsicDB)
+	if err != nil {
+		return nil, err
+	}
+	s.stops = append(s.stops, func() { asicDB.Close() })
+	stateDB, err := swss.Connect(ctx, dbcfg, swss.StateDB)
+	if err != nil {
+		return nil, err
+	}
+	s.stops = append(s.stops, func() { stateDB.Close() })
+	ready := make(chan struct{})
+	sy, err := syncd.New(syncd.Config{
+		ASIC:      asicDB.Client,
+		State:     stateDB.Client,
+		Queue:     syncd.NewRedisQueue(asicDB.Client, asicDB.ID, syncd.AsicStateTable, 1024),
+		Responder: syncd.NewRedisProducer(asicDB.Client, asicDB.ID, syncd.GetResponseTable),
+		Notifier:  syncd.NewRedisNotifier(asicDB.Client, syncd.NotificationsCh),
+		HAL:       halclient.Options{Address: halSock, Client: "syncd", Logger: log.With().Str("daemon", "syncd").Logger()},
+		Logger:    log.With().Str("daemon", "syncd").Logger(),
+		OnReady:   func() { close(ready) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.daemon("syncd", errs, sy.Run)
+	select {
+	case <-ready:
+	case err := <-errs:
+		return nil, err
+	case <-time.After(30 * time.Second):
+		return nil, errors.New("syncd not ready after 30s")
+	}
+
+	// orchagent.
+	var agent *orchagent.Agent
+	agent, closeAgent, err := orchagent.OpenRedis(ctx, orchagent.RedisOptions{DBConfig: dbcfg, Logger: log.With().Str("daemon", "orchagent").Logger(),
+		OnSettled: func(int) {
+			st := agent.Stats()
+			s.probes.mu.Lock()
+			if st.Ops != s.probes.asicOps {
+				s.probes.settledAt = time.Now()
+			}
+			s.probes.settles++
+			s.probes.asicOps, s.probes.flushes = st.Ops, st.Flushes
+			s.probes.mu.Unlock()
+		}})
+	if err != nil {
+		return nil, err
+	}
+	s.stops = append(s.stops, closeAgent)
+	s.daemon("orchagent", errs, agent.Run)
+
+	// cfgmgrd.
+	d, closeCfg, err := cfgmgr.Connect(ctx, dbcfg, cfgmgr.DaemonConfig{Logger: log.With().Str("daemon", "cfgmgrd").Logger(), OnPlan: s.probes.plan})
+	if err != nil {
+		return nil, err
+	}
+	s.stops = append(s.stops, func() { closeCfg() })
+	s.daemon("cfgmgrd", errs, d.Run)
+
+	// Ports, then one VLAN through the whole pipeline: everything is up.
+	var rows [][3]string
+	for p := 0; p < nports; p++ {
+		rows = append(rows, [3]string{fmt.Sprintf("PORT|Ethernet%d", 4*p), "lanes", fmt.Sprintf("%d,%d,%d,%d", 4*p, 4*p+1, 4*p+2, 4*p+3)})
+	}
+	if err := hset(ctx, s.cfgDB, rows); err != nil {
+		return nil, err
+	}
+	base := s.watch.snapshot()
+	warm := vlanRows(4094, 1, nports)
+	if err := hset(ctx, s.cfgDB, warm); err != nil {
+		return nil, err
+	}
+	if err := s.watch.waitFor(plus(base, 1), 60*time.Second); err != nil {
+		return nil, fmt.Errorf("warm-up: %w", err)
+	}
+	if err := del(ctx, s.cfgDB, warm); err != nil {
+		return nil, err
+	}
+	if err := s.watch.waitFor(base, 60*time.Second); err != nil {
+		return nil, fmt.Errorf("warm-up removal: %w", err)
+	}
+	return s, nil
+}
+
+// vlanRows returns the CONFIG_DB rows of n VLANs from first: the VLAN rows,
+// then per VLAN its tagged member and its interface (parents first, as a
+// config load writes them).
+func vlanRows(first, n, nports int) [][3]string {
+	var rows [][3]string
+	for v := first; v < first+n; v++ {
+		rows = append(rows, [3]string{fmt.Sprintf("VLAN|Vlan%d", v), "vlanid", fmt.Sprint(v)})
+	}
+	for v := first; v < first+n; v++ {
+		rows = append(rows,
+			[3]string{fmt.Sprintf("VLAN_MEMBER|Vlan%d|Ethernet%d", v, 4*(v%nports)), "tagging_mode", "tagged"},
+			[3]string{fmt.Sprintf("VLAN_INTERFACE|Vlan%d", v), "NULL", "NULL"})
+	}
+	return rows
+}
+
+// hset writes rows with one pipelined HSET each, in one round trip.
+func hset(ctx context.Context, c *redis.Client, rows [][3]string) error {
+	pipe := c.Pipeline()
+	for _, r := range rows {
+		pipe.HSet(ctx, r[0], r[1], r[2])
+	}
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+// del deletes rows, children first, in one round trip.
+func del(ctx context.Context, c *redis.Client, rows [][3]string) error {
+	pipe := c.Pipeline()
+	for i := len(rows) - 1; i >= 0; i-- {
+		pipe.Del(ctx, rows[i][0])
+	}
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+type watchMark struct {
+	writes, ops      int
+	redisCPU, ownCPU time.Duration
+}
+
+// cpuOf reads the user+system CPU time of a process from /proc (Linux).
+func cpuOf(pid string) time.Duration {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	sy, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+sy) * 10 * time.Millisecond // USER_HZ 100
+}
+
+func (s *stack) mark() (probeVals, watchMark) {
+	s.probes.mu.Lock()
+	p := s.probes.probeVals
+	s.probes.mu.Unlock()
+	s.watch.mu.Lock()
+	w := watchMark{writes: s.watch.writes, ops: s.watch.ops}
+	s.watch.mu.Unlock()
+	w.redisCPU, w.ownCPU = cpuOf(strconv.Itoa(s.redis.Process.Pid)), cpuOf("self")
+	return p, w
+}
+
+func (s *stack) report(out *os.File, what string, t0 time.Time, hset time.Duration, p0 probeVals, w0 watchMark) {
+	p, w := s.mark()
+	fmt.Fprintf(out, "# %s: hset %v; cfgmgrd %d plans %d APP ops, last at +%v; orchagent %d settles %d flushes %d ops, last at +%v; HAL %d writes %d ops; done +%v; cpu redis %v bench %v\n",
+		what, hset.Round(time.Millisecond), p.plans-p0.plans, p.appOps-p0.appOps, p.appAt.Sub(t0).Round(time.Millisecond),
+		p.settles-p0.settles, p.flushes-p0.flushes, p.asicOps-p0.asicOps, p.settledAt.Sub(t0).Round(time.Millisecond),
+		w.writes-w0.writes, w.ops-w0.ops, time.Since(t0).Round(time.Millisecond), w.redisCPU-w0.redisCPU, w.ownCPU-w0.ownCPU)
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+func percentile(ds []time.Duration, p float64) time.Duration {
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := int(p*float64(len(s))+0.5) - 1
+	return s[min(max(i, 0), len(s)-1)]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.3f", float64(d)/float64(time.Millisecond)) }
+
+func run(n, runs, samples, nports int, cpuprofile string, stages bool, log zerolog.Logger) error {
+	if n < 1 || n > 3900 || runs < 1 || nports < 1 {
+		return errors.New("need 1 <= -n <= 3900 (VLAN ids 2..3901), -runs >= 1, -ports >= 1")
+	}
+	errs := make(chan error, 8)
+	s, err := start(nports, log, errs)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	ctx := context.Background()
+	rows := vlanRows(2, n, nports)
+	base := s.watch.snapshot()
+	full := plus(base, n)
+	timeout := 120 * time.Second
+
+	if cpuprofile != "" {
+		f, err := os.Create(cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var raw, add, rem []float64
+	objs := float64(3 * n)
+	_, cpu0 := s.mark()
+	if stages {
+		s.cfgDB.ConfigResetStat(ctx)
+	}
+	for r := 0; r < runs; r++ {
+		select {
+		case err := <-errs:
+			return err
+		default:
+		}
+		t0 := time.Now()
+		if err := hset(ctx, s.scratch, rows); err != nil {
+			return err
+		}
+		raw = append(raw, float64(len(rows))/time.Since(t0).Seconds())
+		if err := s.scratch.FlushDB(ctx).Err(); err != nil {
+			return err
+		}
+
+		p0, w0 := s.mark()
+		t0 = time.Now()
+		if err := hset(ctx, s.cfgDB, rows); err != nil {
+			return err
+		}
+		hsetDone := time.Since(t0)
+		if err := s.watch.waitFor(full, timeout); err != nil {
+			return fmt.Errorf("run %d: create: %w", r+1, err)
+		}
+		add = append(add, objs/time.Since(t0).Seconds())
+		if stages {
+			s.report(os.Stderr, fmt.Sprintf("run %d create", r+1), t0, hsetDone, p0, w0)
+		}
+
+		p0, w0 = s.mark()
+		t0 = time.Now()
+		if err := del(ctx, s.cfgDB, rows); err != nil {
+			return err
+		}
+		if err := s.watch.waitFor(base, timeout); err != nil {
+			return fmt.Errorf("run %d: remove: %w", r+1, err)
+		}
+		rem = append(rem, objs/time.Since(t0).Seconds())
+		if stages {
+			s.report(os.Stderr, fmt.Sprintf("run %d remove", r+1), t0, 0, p0, w0)
+		}
+	}
+	if cpuprofile != "" {
+		pprof.StopCPUProfile()
+	}
+	_, cpu1 := s.mark()
+	if stages {
+		info, _ := s.cfgDB.Info(ctx, "commandstats").Result()
+		fmt.Fprint(os.Stderr, info)
+	}
+	perObj := func(d time.Duration) float64 {
+		return float64(d) / float64(time.Microsecond) / (2 * objs * float64(runs))
+	}
+
+	// Latency of one change: one VLAN with a member stays; its interface
+	// row comes and goes.
+	lat := vlanRows(4000, 1, nports)
+	if err := hset(ctx, s.cfgDB, lat[:2]); err != nil {
+		return err
+	}
+	if err := s.watch.waitFor(map[halv1.ObjectType]int{
+		counted[0]: base[counted[0]] + 1, counted[1]: base[counted[1]] + 1, counted[2]: base[counted[2]],
+	}, timeout); err != nil {
+		return fmt.Errorf("latency VLAN: %w", err)
+	}
+	s.watch.mu.Lock()
+	s.watch.track = true
+	s.watch.mu.Unlock()
+	var up, down []time.Duration
+	intf := lat[2]
+	for i := 0; i < samples; i++ {
+		for _, add := range []bool{true, false} {
+			t0 := time.Now()
+			var err error
+			if add {
+				err = s.cfgDB.HSet(ctx, intf[0], intf[1], intf[2]).Err()
+			} else {
+				err = s.cfgDB.Del(ctx, intf[0]).Err()
+			}
+			if err != nil {
+				return err
+			}
+			select {
+			case at := <-s.watch.rifLog:
+				if add {
+					up = append(up, at.Sub(t0))
+				} else {
+					down = append(down, at.Sub(t0))
+				}
+			case err := <-errs:
+				return err
+			case <-time.After(timeout):
+				return fmt.Errorf("latency sample %d: no router interface change on the platform after %v", i, timeout)
+			}
+		}
+	}
+
+	rawM, addM, remM := median(raw), median(add), median(rem)
+	fmt.Printf("e2ebench: vlans=%d objects=%d runs=%d ports=%d samples=%d (CONFIG_DB HSET → cfgmgrd → APP_DB → orchagent → ASIC_DB → syncd → gRPC HAL → platform/vs; one redis-server, unix socket; median objects/s)\n",
+		n, 3*n, runs, nports, samples)
+	fmt.Printf("BENCH e2e_raw_pipelined_hset %.0f rows/s\n", rawM)
+	fmt.Printf("BENCH e2e_config_to_platform_create %.0f objs/s ratio %.3f\n", addM, addM/rawM)
+	fmt.Printf("BENCH e2e_config_to_platform_remove %.0f objs/s ratio %.3f\n", remM, remM/rawM)
+	fmt.Printf("# cpu per object created or removed (all runs, incl. the raw baseline): redis-server %.1f µs, daemons+platform (this process) %.1f µs\n",
+		perObj(cpu1.redisCPU-cpu0.redisCPU), perObj(cpu1.ownCPU-cpu0.ownCPU))
+	fmt.Printf("BENCH e2e_one_change_create_p50 %s ms\n", ms(percentile(up, 0.50)))
+	fmt.Printf("BENCH e2e_one_change_create_p99 %s ms\n", ms(percentile(up, 0.99)))
+	fmt.Printf("BENCH e2e_one_change_remove_p50 %s ms\n", ms(percentile(down, 0.50)))
+	fmt.Printf("BENCH e2e_one_change_remove_p99 %s ms\n", ms(percentile(down, 0.99)))
+	return nil
+}
