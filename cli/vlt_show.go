@@ -24,6 +24,9 @@ const (
 	stateNeighborTable  = "VLT_PROXY_GW_NEIGHBOR_TABLE"
 	countersLLDPTable   = "VLT_PROXY_GW_LLDP_COUNTERS"
 	stateCfgErrorTable  = "CFG_ERROR_TABLE"
+	// orchagent's rows not in effect: ORCH_ERROR_TABLE|<APP table>:<key>
+	// {status, reason}; the VLT ones are read.
+	stateOrchErrorTable = "ORCH_ERROR_TABLE"
 )
 
 // myMACCounter is where the proxy-gateway orch keeps the CRM-style MY_MAC
@@ -35,12 +38,14 @@ type dbRows map[string]map[string]map[string]string
 
 // VltInputs is everything the VLT show commands read: CONFIG_DB and
 // STATE_DB rows by table and key, cfgmgrd's rejections by "<TABLE>|<key>"
-// ("field: reason"), and the MY_MAC usage row.
+// ("field: reason"), orchagent's VLT rows not in effect by "<APP
+// table>:<key>" ("status: reason"), and the MY_MAC usage row.
 type VltInputs struct {
-	Config dbRows
-	State  dbRows
-	Errors map[string]string
-	MyMAC  map[string]string
+	Config     dbRows
+	State      dbRows
+	Errors     map[string]string
+	OrchErrors map[string]string
+	MyMAC      map[string]string
 }
 
 // VltDomain is one domain of `show vlt brief`.
@@ -57,6 +62,10 @@ type VltDomain struct {
 	VltPortChannels    []string            `json:"vlt_port_channels"`
 	ProxyGateway       *ProxyGatewayStatus `json:"proxy_gateway"`
 	Error              string              `json:"error,omitempty"`
+	// OrchErrors are the domain's APP_DB rows orchagent has not put in
+	// effect (e.g. the isolation group waiting for a bridge port):
+	// "<APP table>:<key>: <status>: <reason>".
+	OrchErrors []string `json:"orch_errors,omitempty"`
 }
 
 // ProxyGatewayStatus is the proxy gateway line of a domain in `show vlt brief`.
@@ -95,6 +104,12 @@ func VltDomains(in VltInputs) []VltDomain {
 		if d.VltPortChannels == nil {
 			d.VltPortChannels = []string{}
 		}
+		for name, e := range in.OrchErrors {
+			if _, key, _ := strings.Cut(name, ":"); key == id || strings.HasPrefix(key, id+":") {
+				d.OrchErrors = append(d.OrchErrors, name+": "+e)
+			}
+		}
+		sort.Strings(d.OrchErrors)
 		sortNatural(d.VltPortChannels)
 		pg, pgState := in.Config[vlt.CfgProxyGateway][id], in.State[stateProxyGWTable][id]
 		if pg != nil || pgState != nil {
@@ -141,6 +156,13 @@ func writeVltBrief(w io.Writer, domains []VltDomain) error {
 		line("Proxy Gateway", pg)
 		if d.Error != "" {
 			line("Error", d.Error)
+		}
+		for i, e := range d.OrchErrors {
+			label := ""
+			if i == 0 {
+				label = "Not Applied"
+			}
+			line(label, e)
 		}
 	}
 	if len(domains) == 0 {
@@ -420,7 +442,7 @@ func lldpCountersTable(cs []LLDPCounters) *table {
 // readVltInputs reads the CONFIG_DB VLT tables, the STATE_DB VLT tables and
 // rejections, and the MY_MAC counter.
 func readVltInputs(ctx context.Context, env *Env) (VltInputs, error) {
-	in := VltInputs{Config: dbRows{}, State: dbRows{}, Errors: map[string]string{}}
+	in := VltInputs{Config: dbRows{}, State: dbRows{}, Errors: map[string]string{}, OrchErrors: map[string]string{}}
 	for _, t := range vlt.ConfigTables {
 		rows, err := readTable(ctx, env, swss.ConfigDB, t)
 		if err != nil {
@@ -441,6 +463,22 @@ func readVltInputs(ctx context.Context, env *Env) (VltInputs, error) {
 	}
 	for k, f := range errs {
 		in.Errors[k] = strings.TrimSpace(f["field"] + ": " + f["reason"])
+	}
+	state, err := env.store(ctx, swss.StateDB)
+	if err != nil {
+		return in, err
+	}
+	prefix := stateOrchErrorTable + state.sep + "VLT_"
+	keys, err := state.keys(ctx, escapeGlob(prefix)+"*")
+	if err != nil {
+		return in, err
+	}
+	rows, err := state.hashes(ctx, keys)
+	if err != nil {
+		return in, err
+	}
+	for k, f := range rows {
+		in.OrchErrors["VLT_"+strings.TrimPrefix(k, prefix)] = f["status"] + ": " + f["reason"]
 	}
 	s, err := env.store(ctx, myMACCounter.db)
 	if err != nil {

@@ -121,6 +121,13 @@ func TestShowVltBrief(t *testing.T) {
 		t.Fatalf("empty: %q", got)
 	}
 	seedVlt(t, sock)
+	state := dbClient(t, sock, 6)
+	ctx := context.Background()
+	state.HSet(ctx, "ORCH_ERROR_TABLE|VLT_INTERFACE_TABLE:1:PortChannel20", "status", "pending", "reason", "VLT port-channel PortChannel20 has no bridge port yet (it is in no VLAN)")
+	state.HSet(ctx, "ORCH_ERROR_TABLE|VLT_DOMAIN_TABLE:2", "status", "pending", "reason", "peer link PortChannel2 has no bridge port yet (it is in no VLAN)")
+	state.HSet(ctx, "ORCH_ERROR_TABLE|VLT_PROXY_GW_TABLE:2", "status", "SAI_STATUS_FAILURE", "reason", "test")
+	state.HSet(ctx, "ORCH_ERROR_TABLE|VLT_DOMAIN_TABLE:12", "status", "pending", "reason", "another domain")
+	state.HSet(ctx, "ORCH_ERROR_TABLE|ROUTE_TABLE:10.0.0.0/8", "status", "pending", "reason", "not VLT")
 	want := "" +
 		"Domain ID             : 1\n" +
 		"Peer Link             : PortChannel1\n" +
@@ -129,6 +136,7 @@ func TestShowVltBrief(t *testing.T) {
 		"Peer Routing          : enabled, timeout 300 s\n" +
 		"VLT Port-Channels     : PortChannel20, PortChannel100\n" +
 		"Proxy Gateway         : lldp, oper up\n" +
+		"Not Applied           : VLT_INTERFACE_TABLE:1:PortChannel20: pending: VLT port-channel PortChannel20 has no bridge port yet (it is in no VLAN)\n" +
 		"\n" +
 		"Domain ID             : 2\n" +
 		"Peer Link             : PortChannel2\n" +
@@ -136,7 +144,9 @@ func TestShowVltBrief(t *testing.T) {
 		"Peer Status           : unknown\n" +
 		"Peer Routing          : disabled\n" +
 		"VLT Port-Channels     : none\n" +
-		"Proxy Gateway         : static, oper up\n"
+		"Proxy Gateway         : static, oper up\n" +
+		"Not Applied           : VLT_DOMAIN_TABLE:2: pending: peer link PortChannel2 has no bridge port yet (it is in no VLAN)\n" +
+		"                      : VLT_PROXY_GW_TABLE:2: SAI_STATUS_FAILURE: test\n"
 	if got := okVlt(t, sock, "show", "vlt", "brief"); got != want {
 		t.Fatalf("show vlt brief:\n%s\nwant:\n%s", got, want)
 	}
@@ -146,11 +156,11 @@ func TestShowVltBrief(t *testing.T) {
 	}
 	if len(ds) != 2 || ds[0].PeerMAC != "00:01:e8:00:00:0e" || ds[0].PeerMACSource != "state" || ds[0].PeerRoutingTimeout != 300 ||
 		!ds[0].PeerRouting || len(ds[0].VltPortChannels) != 2 || ds[0].ProxyGateway.Mode != "lldp" || ds[1].PeerStatus != "unknown" ||
-		len(ds[1].VltPortChannels) != 0 {
+		len(ds[1].VltPortChannels) != 0 || len(ds[0].OrchErrors) != 1 || len(ds[1].OrchErrors) != 2 {
 		t.Fatalf("json: %+v", ds)
 	}
 	// Without the VLT daemon's row the configured peer MAC shows.
-	dbClient(t, sock, 6).Del(context.Background(), "VLT_PEER_TABLE|1")
+	state.Del(ctx, "VLT_PEER_TABLE|1")
 	if got := okVlt(t, sock, "show", "vlt", "brief"); !strings.Contains(got, "Peer MAC              : 00:01:e8:00:00:0d (configured)\nPeer Status           : unknown\n") {
 		t.Fatalf("configured peer MAC:\n%s", got)
 	}
