@@ -8,7 +8,7 @@ DEB_PACKAGES := redis-server protobuf-compiler tshark lldpd libyang2-tools super
 TEST_TIMEOUT ?= 15m
 FUZZTIME ?= 5m
 
-.PHONY: all deps build test run bench fuzz proto proto-check fmt-check vet yang-check clean deb deb-check supervisord-check packaging-check
+.PHONY: all deps build test run run-single bench fuzz proto proto-check fmt-check vet yang-check clean deb deb-check supervisord-check packaging-check
 
 all: build
 
@@ -38,6 +38,10 @@ test: deps fmt-check vet proto-check yang-check
 	$(GO) test -race -timeout $(TEST_TIMEOUT) ./...
 
 run: deps build
+	./scripts/lab-run.sh
+
+# One switch (the pre-lab make run): redis, vsd, syncd, orchagent, cfgmgrd, pgwlldpd.
+run-single: deps build
 	./scripts/run.sh
 
 bench: deps build
