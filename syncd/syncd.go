@@ -119,12 +119,20 @@ func (s *Syncd) Run(ctx context.Context) error {
 	}
 	hal, err := halclient.Dial(ctx, opts)
 	if err != nil {
+		if ctx.Err() != nil { // told to stop while waiting for the platform
+			s.log.Info().Err(err).Msg("syncd stopped before the platform answered")
+			return nil
+		}
 		return fmt.Errorf("syncd: %w", err)
 	}
 	s.hal = hal
 	defer hal.Close()
 
 	if err := s.startup(ctx); err != nil {
+		if ctx.Err() != nil {
+			s.log.Info().Err(err).Msg("syncd stopped during start-up")
+			return nil
+		}
 		return err
 	}
 
