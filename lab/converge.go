@@ -489,7 +489,7 @@ func checkLearned(ctx context.Context, d *dbs, domain int, want []string) (Check
 		}
 		if applied == 0 && staged == 1 {
 			c.Soft = true
-			c.Detail += " (APP_DB VLT_PROXY_GW_TABLE:" + id + " is staged, not consumed: orchagent has no proxy-gateway orch yet)"
+			c.Detail += " (APP_DB VLT_PROXY_GW_TABLE:" + id + " is staged, not consumed: is orchagent running?)"
 		}
 	}
 	return c, nil

@@ -261,7 +261,7 @@ func Up(ctx context.Context, t *Topology, topoPath string, o Options) (*Lab, *Re
 			case "syncd", "pgwlldpd":
 				argv = append(argv, "-hal", r.HALSocket)
 			case "orchagent":
-				argv = append(argv, "-mac", s.MAC)
+				argv = append(argv, "-mac", s.MAC, "-hal", r.HALSocket)
 			}
 			if _, err := l.start(r, d, argv); err != nil {
 				return fail(err)

@@ -43,7 +43,7 @@ else
   echo "  vsd not built yet (platform/vs is in progress): the stack runs without a platform"
 fi
 [ -x bin/syncd ] && start syncd bin/syncd -redis-socket "$sock" -hal "$run/hal.sock"
-[ -x bin/orchagent ] && start orchagent bin/orchagent -redis-socket "$sock"
+[ -x bin/orchagent ] && start orchagent bin/orchagent -redis-socket "$sock" -hal "$run/hal.sock"
 [ -x bin/cfgmgrd ] && start cfgmgrd bin/cfgmgrd -redis-socket "$sock"
 [ -x bin/pgwlldpd ] && start pgwlldpd bin/pgwlldpd -redis-socket "$sock" -hal "$run/hal.sock"
 for n in orchagent pgwlldpd; do [ -x bin/$n ] || echo "  $n not built yet"; done

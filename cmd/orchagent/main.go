@@ -33,8 +33,8 @@ func run() error {
 	macFlag := flag.String("mac", "", "switch MAC (default: CONFIG_DB DEVICE_METADATA|localhost mac, else the platform's)")
 	timeout := flag.Duration("timeout", 60*time.Second, "how long to wait for a syncd reply")
 	level := flag.String("log-level", "info", "zerolog level")
-	myMACCap := flag.Int("my-mac-capacity", 0, "MY_MAC table capacity for CRM_TABLE|my_mac (0: ask the platform at -hal-socket, else learn it from TABLE_FULL)")
-	halSock := flag.String("hal-socket", "", "platform HAL socket, read once at start for the MY_MAC capacity (empty: not asked)")
+	myMACCap := flag.Int("my-mac-capacity", 0, "MY_MAC table capacity for CRM_TABLE|my_mac (0: ask the platform at -hal, else learn it from TABLE_FULL)")
+	halSock := flag.String("hal", "", "platform HAL socket, read once at start for the MY_MAC capacity (empty: not asked)")
 	flag.Parse()
 
 	lvl, err := zerolog.ParseLevel(*level)

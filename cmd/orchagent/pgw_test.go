@@ -19,7 +19,7 @@ import (
 
 // TestDaemonProxyGateway: the process runs the proxy-gateway orch — a VLT
 // domain with peer routing and a VLAN interface give the peer MAC's MY_MAC
-// entry in ASIC_DB — and -hal-socket gives CRM_TABLE|my_mac the platform's
+// entry in ASIC_DB — and -hal gives CRM_TABLE|my_mac the platform's
 // capacity.
 func TestDaemonProxyGateway(t *testing.T) {
 	srv := redistest.Start(t)
@@ -56,7 +56,7 @@ func TestDaemonProxyGateway(t *testing.T) {
 	go func() { done <- s.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
-	cmd, stderr, exited := daemon(t, "-redis-socket "+srv.Socket+" -hal-socket "+sock)
+	cmd, stderr, exited := daemon(t, "-redis-socket "+srv.Socket+" -hal "+sock)
 	app := srv.DB(swss.ApplDB)
 	bg := context.Background()
 	for _, r := range []struct{ table, key, f, v string }{
