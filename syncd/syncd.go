@@ -162,40 +162,54 @@ func (s *Syncd) Run(ctx context.Context) error {
 		s.cfg.OnReady()
 	}
 	s.log.Info().Int("objects", s.ids.len()).Msg("syncd ready")
+	// stop finishes at the end of ctx: the batch the popper still held is
+	// applied and answered, handed-over writes complete.
+	stop := func() error {
+		cancel()
+		wg.Wait()
+		select {
+		case items := <-leftover:
+			fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			err := s.processItems(fctx, items)
+			if err != nil {
+				s.log.Error().Err(err).Int("items", len(items)).Msg("last batch at stop")
+			}
+			fcancel()
+		default:
+		}
+		sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+		if err := s.state.sync(sctx); err != nil {
+			s.log.Error().Err(err).Msg("last writes at stop")
+		}
+		scancel()
+		s.log.Info().Msg("syncd stopped")
+		return nil
+	}
+	// failed ends Run on a handler error, unless the error is only that ctx
+	// ended meanwhile (then it is a stop).
+	failed := func(err error) error {
+		if ctx.Err() != nil {
+			s.log.Info().Err(err).Msg("work interrupted by the stop")
+			return stop()
+		}
+		return err
+	}
 	for {
 		select {
 		case items := <-batches:
 			if err := s.processItems(ctx, items); err != nil {
-				return err
+				return failed(err)
 			}
 		case ev := <-s.events:
 			if err := s.handleEvent(ctx, ev); err != nil {
-				return err
+				return failed(err)
 			}
 		case <-s.sessionCh:
 			if err := s.checkPlatform(ctx); err != nil {
-				return err
+				return failed(err)
 			}
 		case <-ctx.Done():
-			cancel()
-			wg.Wait()
-			select {
-			case items := <-leftover:
-				fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-				err := s.processItems(fctx, items)
-				if err != nil {
-					s.log.Error().Err(err).Int("items", len(items)).Msg("last batch at stop")
-				}
-				fcancel()
-			default:
-			}
-			sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
-			if err := s.state.sync(sctx); err != nil {
-				s.log.Error().Err(err).Msg("last writes at stop")
-			}
-			scancel()
-			s.log.Info().Msg("syncd stopped")
-			return nil
+			return stop()
 		}
 	}
 }
