@@ -31,7 +31,8 @@ type Engine struct {
 	rej     map[TableKey]Rejection
 	seeded  map[TableKey]bool
 	evals   map[TableKey]int
-	work    *worklist
+	work    *worklist      // empty between bursts; kept so its storage is reused
+	addWork func(TableKey) // e.work.add, bound once (a method value allocates)
 	plan    *Plan
 	trans   []*translatorState
 }
@@ -81,6 +82,11 @@ func NewEngineWith(fams []Family, trans []Translator) (*Engine, error) {
 		}
 		e.trans = append(e.trans, newTranslatorState(t))
 	}
+	e.evals = map[TableKey]int{}
+	e.work = newWorklist(len(e.rankOf)*3, func(k TableKey) int {
+		return e.rankOf[k.Table]*3 + keyDepth(k.Key)
+	})
+	e.addWork = e.work.add
 	e.snap = NewSnapshot(ix...)
 	e.view = NewView(e.snap, nil)
 	return e, nil
@@ -222,15 +228,12 @@ func (e *Engine) ownsErrors(table string) bool {
 
 func (e *Engine) begin() {
 	e.plan = &Plan{}
-	e.evals = map[TableKey]int{}
-	e.work = newWorklist(len(e.rankOf)*3, func(k TableKey) int {
-		return e.rankOf[k.Table]*3 + keyDepth(k.Key)
-	})
+	clear(e.evals)
 }
 
 func (e *Engine) end() *Plan {
 	p := e.plan
-	e.plan, e.evals, e.work = nil, nil, nil
+	e.plan = nil
 	return p
 }
 
@@ -300,7 +303,7 @@ func (e *Engine) change(ev Event) {
 
 func (e *Engine) dependents(k TableKey) {
 	for _, f := range e.fams {
-		f.Dependents(e.snap, k, e.work.add)
+		f.Dependents(e.snap, k, e.addWork)
 	}
 }
 

@@ -147,10 +147,14 @@ func (s *Snapshot) claims(k TableKey, f Fields) map[string][]string {
 		if !x.Claim || f == nil {
 			continue
 		}
+		vals := x.Values(k.Key, f)
+		if len(vals) == 0 { // files nothing: the same as no entry
+			continue
+		}
 		if out == nil {
 			out = map[string][]string{}
 		}
-		out[x.Name] = x.Values(k.Key, f)
+		out[x.Name] = vals
 	}
 	return out
 }

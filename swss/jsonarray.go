@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // EncodeFieldArray renders fields as swss-common's JSON array
@@ -15,6 +16,11 @@ import (
 // with a C++ producer's queue entry would flag.
 func EncodeFieldArray(fields FieldValues) (string, error) {
 	var b strings.Builder
+	n := 2
+	for _, fv := range fields {
+		n += len(fv.Field) + len(fv.Value) + 6
+	}
+	b.Grow(n)
 	b.WriteByte('[')
 	for i, fv := range fields {
 		if i > 0 {
@@ -31,6 +37,11 @@ func EncodeFieldArray(fields FieldValues) (string, error) {
 // encodeStringArray renders a flat JSON array of strings the same way.
 func encodeStringArray(items []string) string {
 	var b strings.Builder
+	n := 2
+	for _, it := range items {
+		n += len(it) + 3
+	}
+	b.Grow(n)
 	b.WriteByte('[')
 	for i, s := range items {
 		if i > 0 {
@@ -82,9 +93,11 @@ func DecodeFieldArray(s string) (FieldValues, error) {
 	if s == "{}" {
 		return nil, nil
 	}
-	var flat []string
-	if err := json.Unmarshal([]byte(s), &flat); err != nil {
-		return nil, fmt.Errorf("field array %.64q: %w", s, err)
+	flat, ok := splitPlainArray(s)
+	if !ok {
+		if err := json.Unmarshal([]byte(s), &flat); err != nil {
+			return nil, fmt.Errorf("field array %.64q: %w", s, err)
+		}
 	}
 	if len(flat)%2 != 0 {
 		return nil, fmt.Errorf("field array %.64q: odd number of elements (%d)", s, len(flat))
@@ -94,4 +107,47 @@ func DecodeFieldArray(s string) (FieldValues, error) {
 		fields = append(fields, FieldValue{flat[i], flat[i+1]})
 	}
 	return fields, nil
+}
+
+// splitPlainArray is the fast path of DecodeFieldArray for what swss
+// writers produce: a JSON array of strings without whitespace, escapes or
+// control characters, in valid UTF-8. The items are substrings of s (no
+// copies). Anything else returns ok false and goes through encoding/json,
+// so the result is always what encoding/json would give.
+func splitPlainArray(s string) (items []string, ok bool) {
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return nil, false
+	}
+	body := s[1 : len(s)-1]
+	if body == "" {
+		return []string{}, true
+	}
+	if !utf8.ValidString(body) {
+		return nil, false
+	}
+	items = make([]string, 0, 8)
+	for i := 0; ; {
+		if i >= len(body) || body[i] != '"' {
+			return nil, false
+		}
+		j := i + 1
+		for j < len(body) && body[j] != '"' {
+			if c := body[j]; c == '\\' || c < 0x20 {
+				return nil, false
+			}
+			j++
+		}
+		if j == len(body) {
+			return nil, false
+		}
+		items = append(items, body[i+1:j])
+		i = j + 1
+		if i == len(body) {
+			return items, true
+		}
+		if body[i] != ',' {
+			return nil, false
+		}
+		i++
+	}
 }

@@ -33,6 +33,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strconv"
@@ -59,6 +60,8 @@ func main() {
 	samples := flag.Int("samples", 300, "single changes timed for the latency figures")
 	ports := flag.Int("ports", 32, "front-panel ports of the virtual switch")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the throughput runs to this file")
+	memprofile := flag.String("memprofile", "", "write an allocation profile (after the throughput runs) to this file")
+	maxBurst := flag.Int("max-burst", 0, "cfgmgrd's MaxBurst (0: its default)")
 	stages := flag.Bool("stages", false, "print, per run, when each daemon finished and how it batched (to stderr)")
 	level := flag.String("log-level", "error", "zerolog level of the daemons (to stderr)")
 	flag.Parse()
@@ -68,9 +71,18 @@ func main() {
 		os.Exit(2)
 	}
 	log := zerolog.New(os.Stderr).Level(lvl).With().Timestamp().Logger()
-	if err := run(*n, *runs, *samples, *ports, *cpuprofile, *stages, log); err != nil {
+	if *memprofile != "" {
+		runtime.MemProfileRate = 64 << 10
+		defer func() {
+			if f, err := os.Create(*memprofile); err == nil {
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
+	}
+	if err := run(*n, *runs, *samples, *ports, *maxBurst, *cpuprofile, *stages, log); err != nil {
 		fmt.Fprintln(os.Stderr, "e2ebench:", err)
-		os.Exit(1)
+		os.Exit(1) //nolint:gocritic // the profile is not needed after a failure
 	}
 }
 
@@ -84,7 +96,7 @@ var counted = []halv1.ObjectType{
 type platformWatch struct {
 	mu     sync.Mutex
 	cond   *sync.Cond
-	count  map[halv1.ObjectType]int
+	count  [128]int       // by object type (halv1.ObjectType values are < 128)
 	rifLog chan time.Time // one entry per router interface created or removed (latency samples)
 	track  bool
 	writes int // HAL Write calls
@@ -92,7 +104,7 @@ type platformWatch struct {
 }
 
 func newPlatformWatch() *platformWatch {
-	w := &platformWatch{count: map[halv1.ObjectType]int{}, rifLog: make(chan time.Time, 16)}
+	w := &platformWatch{rifLog: make(chan time.Time, 16)}
 	w.cond = sync.NewCond(&w.mu)
 	return w
 }
@@ -114,6 +126,9 @@ func (w *platformWatch) intercept(ctx context.Context, req any, info *grpc.Unary
 			continue
 		}
 		t := op.GetKey().GetType()
+		if t < 0 || int(t) >= len(w.count) {
+			continue
+		}
 		switch op.GetKind() {
 		case halv1.Op_KIND_CREATE:
 			w.count[t]++
@@ -239,7 +254,7 @@ func (s *stack) daemon(name string, errs chan<- error, fn func(ctx context.Conte
 	s.stops = append(s.stops, func() { cancel(); <-done })
 }
 
-func start(nports int, log zerolog.Logger, errs chan error) (s *stack, err error) {
+func start(nports, maxBurst int, log zerolog.Logger, errs chan error) (s *stack, err error) {
 	s = &stack{watch: newPlatformWatch()}
 	defer func() {
 		if err != nil {
@@ -353,7 +368,7 @@ func start(nports int, log zerolog.Logger, errs chan error) (s *stack, err error
 	s.daemon("orchagent", errs, agent.Run)
 
 	// cfgmgrd.
-	d, closeCfg, err := cfgmgr.Connect(ctx, dbcfg, cfgmgr.DaemonConfig{Logger: log.With().Str("daemon", "cfgmgrd").Logger(), OnPlan: s.probes.plan})
+	d, closeCfg, err := cfgmgr.Connect(ctx, dbcfg, cfgmgr.DaemonConfig{Logger: log.With().Str("daemon", "cfgmgrd").Logger(), OnPlan: s.probes.plan, MaxBurst: maxBurst})
 	if err != nil {
 		return nil, err
 	}
@@ -475,12 +490,12 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.3f", float64(d)/float64(time.Millisecond)) }
 
-func run(n, runs, samples, nports int, cpuprofile string, stages bool, log zerolog.Logger) error {
+func run(n, runs, samples, nports, maxBurst int, cpuprofile string, stages bool, log zerolog.Logger) error {
 	if n < 1 || n > 3900 || runs < 1 || nports < 1 {
 		return errors.New("need 1 <= -n <= 3900 (VLAN ids 2..3901), -runs >= 1, -ports >= 1")
 	}
 	errs := make(chan error, 8)
-	s, err := start(nports, log, errs)
+	s, err := start(nports, maxBurst, log, errs)
 	if err != nil {
 		return err
 	}
