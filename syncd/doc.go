@@ -6,12 +6,26 @@
 // One goroutine (Run's event loop) owns all state: the VID↔RID maps, the
 // temporary view between INIT_VIEW and APPLY_VIEW, and the counters. A popper
 // goroutine feeds it queue batches, a subscriber goroutine feeds it HAL
-// events, and the HAL client's session-change callback wakes it when the
-// platform restarted.
+// events, the HAL client's session-change callback wakes it when the
+// platform restarted, and a writer goroutine runs each batch's ASIC_DB and
+// STATE_DB pipelines and then its replies, in order, while the loop goes on
+// with the next batch's HAL write.
 //
-// Files: loop.go (event loop), batch.go (one queue batch → HAL writes),
-// request.go (queue items), translate.go (VID↔RID), state.go (ASIC_DB
-// writes), switch.go (switch object and discovery), replay.go (platform
-// restart), resync.go (syncd restart), view.go (INIT_VIEW/APPLY_VIEW),
-// notify.go (NOTIFICATIONS), stats.go (STATE_DB counters).
+// Every HAL call that carries object ids is fenced (fence.go): the session
+// is asked again after it, and a call that may have reached a restarted
+// platform is undone there, ASIC_DB is replayed, and the call retried.
+//
+// Refused objects are answered with the SAI status (one per object for
+// bulk), logged with their key, and recorded in STATE_DB
+// SYNCD_ERROR_TABLE|<type>:<id> {op, status, reason} until an op on them
+// succeeds; counters are in SYNCD_STATS|global.
+//
+// Files: syncd.go (config, event loop), request.go (queue items), batch.go
+// (one queue batch → HAL writes → results), fence.go (session fence),
+// state.go (ASIC_DB/STATE_DB writes, writer goroutine), idmap.go (VID↔RID),
+// switch.go (switch object, discovery of platform objects), get.go,
+// resync.go (syncd restart), replay.go (platform restart), view.go and
+// viewapply.go (INIT_VIEW/APPLY_VIEW), asicview.go (ASIC_DB view loading),
+// notify.go (NOTIFICATIONS), stats.go (counters, error table), redisq.go
+// (swss queue adapters), codec.go (hal/sai names).
 package syncd
