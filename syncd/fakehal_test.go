@@ -283,6 +283,12 @@ func (f *fakeHal) opCount(k halv1.Op_Kind) int {
 // serveFake serves f on sock until the returned stop is called.
 func serveFake(t testing.TB, sock string, f *fakeHal) (stop func()) {
 	t.Helper()
+	return serveHal(t, sock, f)
+}
+
+// serveHal serves any HAL implementation on sock.
+func serveHal(t testing.TB, sock string, f halv1.HalServer) (stop func()) {
+	t.Helper()
 	lis, err := net.Listen("unix", sock)
 	if err != nil {
 		t.Fatal(err)
