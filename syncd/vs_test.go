@@ -524,3 +524,34 @@ func TestVSBadInput(t *testing.T) {
 		t.Errorf("stats errors %s platform_refusals %s, want 8 and 2", st["errors"], st["platform_refusals"])
 	}
 }
+
+// TestVSDependentOfRefused: in one batch, a VLAN the platform refuses
+// (duplicate VLAN_ID) and a router interface on it: the interface is
+// refused too (its VLAN never existed), naming the attribute; neither shows
+// in ASIC_DB and the platform holds neither.
+func TestVSDependentOfRefused(t *testing.T) {
+	e := newEnv(t)
+	p := startVS(t, e.halSock, vsConfig(2, 0))
+	e.startSyncd()
+	e.initSwitch()
+	vr := e.switchAttr("SAI_SWITCH_ATTR_DEFAULT_VIRTUAL_ROUTER_ID")
+	vlan, rif := e.newVID(halv1.ObjectType_OBJECT_TYPE_VLAN), e.newVID(halv1.ObjectType_OBJECT_TYPE_ROUTER_INTERFACE)
+	r := e.call(
+		Item{Key: "SAI_OBJECT_TYPE_VLAN:" + vlan, Op: opCreate, Fields: fv("SAI_VLAN_ATTR_VLAN_ID", "1")},
+		Item{Key: "SAI_OBJECT_TYPE_ROUTER_INTERFACE:" + rif, Op: opCreate, Fields: fv("SAI_ROUTER_INTERFACE_ATTR_VIRTUAL_ROUTER_ID", vr,
+			"SAI_ROUTER_INTERFACE_ATTR_TYPE", "SAI_ROUTER_INTERFACE_TYPE_VLAN", "SAI_ROUTER_INTERFACE_ATTR_VLAN_ID", vlan)},
+	)
+	if r[0].Key != "SAI_STATUS_ITEM_ALREADY_EXISTS" || r[1].Key != "SAI_STATUS_INVALID_OBJECT_ID" {
+		t.Fatalf("replies %+v", r)
+	}
+	row := e.state.HGetAll(context.Background(), ErrorTable+"|SAI_OBJECT_TYPE_ROUTER_INTERFACE:"+rif).Val()
+	if !strings.Contains(row["reason"], "SAI_ROUTER_INTERFACE_ATTR_VLAN_ID") || !strings.Contains(row["reason"], vlan) {
+		t.Errorf("RIF error row %v", row)
+	}
+	if e.exists("SAI_OBJECT_TYPE_VLAN:"+vlan) || e.exists("SAI_OBJECT_TYPE_ROUTER_INTERFACE:"+rif) {
+		t.Error("refused objects in ASIC_DB")
+	}
+	if n := len(p.list(t, halv1.ObjectType_OBJECT_TYPE_ROUTER_INTERFACE)); n != 0 {
+		t.Errorf("platform RIFs %d", n)
+	}
+}
