@@ -3,6 +3,7 @@ package orchagent
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -109,7 +110,9 @@ func (q *opQueue) flush(ctx context.Context) error {
 	}
 	dones := q.dones
 	q.dones = nil
+	start := time.Now()
 	results, err := q.batch.Flush(ctx)
+	q.stats.FlushWait += time.Since(start)
 	if len(results) != len(dones) {
 		return fmt.Errorf("orchagent: flush: %d results for %d ops", len(results), len(dones))
 	}

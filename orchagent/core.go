@@ -27,6 +27,10 @@ type Stats struct {
 	Ops      uint64 // ASIC ops sent
 	OpErrors uint64 // ASIC ops refused
 	Rounds   uint64
+	// FlushWait is the time spent in bulk exchanges: sending the ops and
+	// waiting for syncd's statuses (which syncd sends once the platform
+	// applied them and ASIC_DB holds them).
+	FlushWait time.Duration
 }
 
 // Retry back-off for rows whose ASIC ops were refused.

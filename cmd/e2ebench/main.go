@@ -21,7 +21,13 @@
 //
 //	BENCH <name> <value> <unit> [ratio <r>]
 //
-//	go run ./cmd/e2ebench [-n 2000] [-runs 3] [-samples 300] [-cpuprofile f]
+// A "#" line gives the CPU time per object of redis-server and of this
+// process (every daemon and the platform): on a shared machine it is
+// steadier than the wall-clock rates. -stages prints, per run, when each
+// daemon finished, how it batched, how long orchagent waited for syncd and
+// how long the platform's Write handler ran, plus redis' commandstats.
+//
+//	go run ./cmd/e2ebench [-n 3900] [-runs 5] [-samples 300] [-stages] [-cpuprofile f] [-memprofile f]
 package main
 
 import (
@@ -55,8 +61,8 @@ import (
 )
 
 func main() {
-	n := flag.Int("n", 2000, "VLANs per run (3 CONFIG_DB rows and 3 platform objects each)")
-	runs := flag.Int("runs", 3, "runs; the median is reported")
+	n := flag.Int("n", 3900, "VLANs per run (3 CONFIG_DB rows and 3 platform objects each)")
+	runs := flag.Int("runs", 5, "runs; the median is reported")
 	samples := flag.Int("samples", 300, "single changes timed for the latency figures")
 	ports := flag.Int("ports", 32, "front-panel ports of the virtual switch")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the throughput runs to this file")
@@ -99,8 +105,10 @@ type platformWatch struct {
 	count  [128]int       // by object type (halv1.ObjectType values are < 128)
 	rifLog chan time.Time // one entry per router interface created or removed (latency samples)
 	track  bool
-	writes int // HAL Write calls
-	ops    int // ops in them
+	writes int           // HAL Write calls
+	ops    int           // ops in them
+	busy   time.Duration // in the platform's Write handler
+	lastAt time.Time     // when the last counted object was applied
 }
 
 func newPlatformWatch() *platformWatch {
@@ -110,7 +118,9 @@ func newPlatformWatch() *platformWatch {
 }
 
 func (w *platformWatch) intercept(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	start := time.Now()
 	resp, err := h(ctx, req)
+	busy := time.Since(start)
 	wr, ok1 := req.(*halv1.WriteRequest)
 	ws, ok2 := resp.(*halv1.WriteResponse)
 	if err != nil || !ok1 || !ok2 {
@@ -121,6 +131,7 @@ func (w *platformWatch) intercept(ctx context.Context, req any, info *grpc.Unary
 	w.mu.Lock()
 	w.writes++
 	w.ops += len(wr.GetOps())
+	w.busy += busy
 	for i, op := range wr.GetOps() {
 		if i >= len(ws.GetResults()) || ws.GetResults()[i].GetStatus() != halv1.Status_STATUS_SUCCESS {
 			continue
@@ -142,6 +153,7 @@ func (w *platformWatch) intercept(ctx context.Context, req any, info *grpc.Unary
 		}
 	}
 	track := w.track
+	w.lastAt = now
 	w.cond.Broadcast()
 	w.mu.Unlock()
 	if rif && track {
@@ -191,6 +203,14 @@ func (w *platformWatch) waitFor(want map[halv1.ObjectType]int, timeout time.Dura
 	}
 }
 
+// since is how long after t0 the platform applied the last counted object
+// (the waiter may be scheduled later than that on a busy machine).
+func (w *platformWatch) since(t0 time.Time) time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.lastAt.Sub(t0)
+}
+
 func plus(m map[halv1.ObjectType]int, d int) map[halv1.ObjectType]int {
 	out := map[halv1.ObjectType]int{}
 	for k, v := range m {
@@ -209,9 +229,12 @@ type probeVals struct {
 	appOps    int       // APP_DB ops cfgmgrd wrote
 	appAt     time.Time // when the last plan was written
 	plans     int
+	planLog   []string // "+ms:ops" of each plan since the run began (-stages)
+	runStart  time.Time
 	settles   int
 	asicOps   uint64 // ASIC ops orchagent flushed
 	flushes   uint64
+	flushWait time.Duration
 	settledAt time.Time
 }
 
@@ -220,6 +243,9 @@ func (p *probes) plan(pl *cfgmgr.Plan) {
 	p.appOps += len(pl.App)
 	p.plans++
 	p.appAt = time.Now()
+	if !p.runStart.IsZero() {
+		p.planLog = append(p.planLog, fmt.Sprintf("+%d:%d", p.appAt.Sub(p.runStart).Milliseconds(), len(pl.App)))
+	}
 	p.mu.Unlock()
 }
 
@@ -358,7 +384,7 @@ func start(nports, maxBurst int, log zerolog.Logger, errs chan error) (s *stack,
 				s.probes.settledAt = time.Now()
 			}
 			s.probes.settles++
-			s.probes.asicOps, s.probes.flushes = st.Ops, st.Flushes
+			s.probes.asicOps, s.probes.flushes, s.probes.flushWait = st.Ops, st.Flushes, st.FlushWait
 			s.probes.mu.Unlock()
 		}})
 	if err != nil {
@@ -438,6 +464,7 @@ func del(ctx context.Context, c *redis.Client, rows [][3]string) error {
 
 type watchMark struct {
 	writes, ops      int
+	busy             time.Duration
 	redisCPU, ownCPU time.Duration
 }
 
@@ -461,7 +488,7 @@ func (s *stack) mark() (probeVals, watchMark) {
 	p := s.probes.probeVals
 	s.probes.mu.Unlock()
 	s.watch.mu.Lock()
-	w := watchMark{writes: s.watch.writes, ops: s.watch.ops}
+	w := watchMark{writes: s.watch.writes, ops: s.watch.ops, busy: s.watch.busy}
 	s.watch.mu.Unlock()
 	w.redisCPU, w.ownCPU = cpuOf(strconv.Itoa(s.redis.Process.Pid)), cpuOf("self")
 	return p, w
@@ -469,10 +496,11 @@ func (s *stack) mark() (probeVals, watchMark) {
 
 func (s *stack) report(out *os.File, what string, t0 time.Time, hset time.Duration, p0 probeVals, w0 watchMark) {
 	p, w := s.mark()
-	fmt.Fprintf(out, "# %s: hset %v; cfgmgrd %d plans %d APP ops, last at +%v; orchagent %d settles %d flushes %d ops, last at +%v; HAL %d writes %d ops; done +%v; cpu redis %v bench %v\n",
+	fmt.Fprintf(out, "# %s: hset %v; cfgmgrd %d plans %d APP ops, last at +%v; orchagent %d settles %d flushes %d ops (%v waiting for syncd), last at +%v; HAL %d writes %d ops (%v in the platform), last at +%v; cpu redis %v bench %v\n",
 		what, hset.Round(time.Millisecond), p.plans-p0.plans, p.appOps-p0.appOps, p.appAt.Sub(t0).Round(time.Millisecond),
-		p.settles-p0.settles, p.flushes-p0.flushes, p.asicOps-p0.asicOps, p.settledAt.Sub(t0).Round(time.Millisecond),
-		w.writes-w0.writes, w.ops-w0.ops, time.Since(t0).Round(time.Millisecond), w.redisCPU-w0.redisCPU, w.ownCPU-w0.ownCPU)
+		p.settles-p0.settles, p.flushes-p0.flushes, p.asicOps-p0.asicOps, (p.flushWait - p0.flushWait).Round(time.Millisecond), p.settledAt.Sub(t0).Round(time.Millisecond),
+		w.writes-w0.writes, w.ops-w0.ops, (w.busy - w0.busy).Round(time.Millisecond), s.watch.since(t0).Round(time.Millisecond), w.redisCPU-w0.redisCPU, w.ownCPU-w0.ownCPU)
+	fmt.Fprintf(out, "#   cfgmgrd plans (ms:APP ops): %s\n", strings.Join(p.planLog, " "))
 }
 
 func median(xs []float64) float64 {
@@ -540,6 +568,9 @@ func run(n, runs, samples, nports, maxBurst int, cpuprofile string, stages bool,
 
 		p0, w0 := s.mark()
 		t0 = time.Now()
+		s.probes.mu.Lock()
+		s.probes.runStart, s.probes.planLog = t0, nil
+		s.probes.mu.Unlock()
 		if err := hset(ctx, s.cfgDB, rows); err != nil {
 			return err
 		}
@@ -547,20 +578,23 @@ func run(n, runs, samples, nports, maxBurst int, cpuprofile string, stages bool,
 		if err := s.watch.waitFor(full, timeout); err != nil {
 			return fmt.Errorf("run %d: create: %w", r+1, err)
 		}
-		add = append(add, objs/time.Since(t0).Seconds())
+		add = append(add, objs/s.watch.since(t0).Seconds())
 		if stages {
 			s.report(os.Stderr, fmt.Sprintf("run %d create", r+1), t0, hsetDone, p0, w0)
 		}
 
 		p0, w0 = s.mark()
 		t0 = time.Now()
+		s.probes.mu.Lock()
+		s.probes.runStart, s.probes.planLog = t0, nil
+		s.probes.mu.Unlock()
 		if err := del(ctx, s.cfgDB, rows); err != nil {
 			return err
 		}
 		if err := s.watch.waitFor(base, timeout); err != nil {
 			return fmt.Errorf("run %d: remove: %w", r+1, err)
 		}
-		rem = append(rem, objs/time.Since(t0).Seconds())
+		rem = append(rem, objs/s.watch.since(t0).Seconds())
 		if stages {
 			s.report(os.Stderr, fmt.Sprintf("run %d remove", r+1), t0, 0, p0, w0)
 		}
