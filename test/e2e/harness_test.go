@@ -48,20 +48,10 @@ var (
 	atC1   = lab.Endpoint{Switch: "C1", Port: "Ethernet0"} // where VM1 migrated to
 	atS    = lab.Endpoint{Switch: "D1", Port: "Ethernet0"} // server S
 	c1Eth8 = lab.Endpoint{Switch: "C1", Port: "Ethernet8"} // C1's end of the C–C1 cable
-
-	// interconnect: the members of the eVLT PortChannel100 (no diagonals).
-	interconnect = []lab.Endpoint{{Switch: "C", Port: "Ethernet8"}, {Switch: "D", Port: "Ethernet8"},
-		{Switch: "C1", Port: "Ethernet8"}, {Switch: "D1", Port: "Ethernet8"}}
 )
 
-func isInterconnect(e lab.Endpoint) bool {
-	for _, x := range interconnect {
-		if x == e {
-			return true
-		}
-	}
-	return false
-}
+// interconnectLAG is the eVLT port-channel between the domains.
+const interconnectLAG = "PortChannel100"
 
 // The daemons, built once per test binary (without -race: they are
 // processes under test, not the code the race detector watches here).
@@ -137,9 +127,11 @@ type fixture struct {
 	lab    *lab.Lab
 	topo   *lab.Topology
 	runDir string
-	ctl    map[string]vsv1.VsControlClient
-	hal    map[string]halv1.HalClient
-	seq    atomic.Uint64
+	// interconnect holds every switch's member ports of PortChannel100.
+	interconnect map[lab.Endpoint]bool
+	ctl          map[string]vsv1.VsControlClient
+	hal          map[string]halv1.HalClient
+	seq          atomic.Uint64
 }
 
 // up starts the lab of a topology file and registers its teardown: lab
@@ -191,7 +183,20 @@ func up(t *testing.T, topoPath string) *fixture {
 		}
 	}
 	t.Logf("lab %s up and converged in %s (daemons built in %s)", topo.Name, time.Since(start).Round(time.Millisecond), buildTook.Round(time.Millisecond))
-	f := &fixture{lab: l, topo: topo, runDir: runDir, ctl: map[string]vsv1.VsControlClient{}, hal: map[string]halv1.HalClient{}}
+	f := &fixture{lab: l, topo: topo, runDir: runDir, ctl: map[string]vsv1.VsControlClient{}, hal: map[string]halv1.HalClient{},
+		interconnect: map[lab.Endpoint]bool{}}
+	for _, s := range topo.Switches {
+		c, err := lab.LoadSwitchConfig(topo.Path(s.Config))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range c.LAGMembers(interconnectLAG) {
+			f.interconnect[lab.Endpoint{Switch: s.Name, Port: m}] = true
+		}
+	}
+	if len(f.interconnect) < 4 {
+		t.Fatalf("topology %s: %s members %v, want one per switch at least", topo.Name, interconnectLAG, f.interconnect)
+	}
 	for _, r := range l.State.Switches {
 		for _, x := range []struct {
 			sock string
@@ -324,6 +329,7 @@ func vmFrame(t testing.TB, dst string, vlan int, marker string) []byte {
 
 // probe is what one injected frame did.
 type probe struct {
+	f      *fixture
 	at     lab.Endpoint
 	sent   *lab.Frame
 	routed map[string]uint64 // routed_my_mac increase per switch
@@ -344,7 +350,7 @@ func (f *fixture) send(t *testing.T, ctx context.Context, at lab.Endpoint, dst s
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &probe{at: at, routed: map[string]uint64{}}
+	p := &probe{f: f, at: at, routed: map[string]uint64{}}
 	p.sent, _ = lab.ParseFrame(frame)
 	if _, err := f.ctl[at.Switch].Inject(ctx, &vsv1.InjectRequest{Port: at.Port, Frame: frame}); err != nil {
 		t.Fatalf("inject at %s: %v", at, err)
@@ -395,8 +401,8 @@ func (p *probe) String() string {
 	}
 	for _, s := range p.seen {
 		mark := ""
-		if isInterconnect(s.At) {
-			mark = "  <- interconnect (PortChannel100)"
+		if p.f.interconnect[s.At] {
+			mark = "  <- interconnect (" + interconnectLAG + ")"
 		}
 		fmt.Fprintf(&b, "  captured leaving %s%s\n", s, mark)
 	}
@@ -420,7 +426,7 @@ func (f *fixture) expectRouted(t *testing.T, p *probe, router string) {
 	}
 	delivered, out := 0, 0
 	for _, s := range p.seen {
-		if isInterconnect(s.At) {
+		if f.interconnect[s.At] {
 			t.Errorf("a copy crossed the interconnect: %s\n%s", s, p)
 		}
 		if s.At.Switch == router {
@@ -460,7 +466,7 @@ func (f *fixture) expectBridged(t *testing.T, p *probe, router string) {
 		if s.Frame.TTL != ttl || s.Frame.Src.String() != macVM || s.Frame.Dst.String() != p.sent.Dst.String() {
 			t.Errorf("%s changed the frame: %s (sent %s)", s.At, s.Frame, p.sent)
 		}
-		if isInterconnect(s.At) {
+		if f.interconnect[s.At] {
 			crossed = true
 		}
 	}

@@ -54,6 +54,36 @@ func TestSquareLLDP(t *testing.T) {
 		f.expectRouted(t, f.send(t, ctx, atC1, macD, 0, atS), "C1")
 	})
 
+	// The other direction: a host of DC1 sending to C1's MAC is routed at
+	// C (C proxies C1's MAC), which sends it to domain 2 over the transit
+	// Vlan30; C1 routes it again as its own (routed, not routed_my_mac).
+	t.Run("ReverseDirection", func(t *testing.T) {
+		p := f.send(t, ctx, lab.Endpoint{Switch: "C", Port: "Ethernet0"}, macC1, 0, atS)
+		for sw, n := range p.routed {
+			if want := map[string]uint64{"C": 1}[sw]; n != want {
+				t.Errorf("%s's routed_my_mac +%d, want +%d", sw, n, want)
+			}
+		}
+		fromC, atServer := 0, 0
+		for _, s := range p.seen {
+			switch {
+			case s.At == lab.Endpoint{Switch: "C", Port: "Ethernet8"}:
+				fromC++
+				if s.Frame.Src.String() != macC || s.Frame.Dst.String() != macC1 || s.Frame.VLAN != 30 || s.Frame.TTL != ttl-1 {
+					t.Errorf("C sent %s over the interconnect; want it routed by C (source %s, TTL %d) to C1 (%s) on Vlan30", s.Frame, macC, ttl-1, macC1)
+				}
+			case s.At == atS:
+				atServer++
+				if s.Frame.Src.String() != macC1 || s.Frame.TTL != ttl-2 {
+					t.Errorf("S got %s; want it from C1 with TTL %d (routed by C, then C1)", s.Frame, ttl-2)
+				}
+			}
+		}
+		if fromC != 1 || atServer != 1 {
+			t.Errorf("%d copies left C:Ethernet8, %d reached S; want 1 and 1\n%s", fromC, atServer, p)
+		}
+	})
+
 	// The C–C1 cable is pulled at C1: C1 forgets what it learned there at
 	// once (not after the LLDP TTL) and stops routing for C's MAC; the
 	// cable put back, it learns and routes again.
@@ -187,6 +217,34 @@ func TestSquareNoTransmit(t *testing.T) {
 	})
 	t.Run("BridgedForD", func(t *testing.T) {
 		f.expectBridged(t, f.send(t, ctx, atC1, macD, 0, c1Eth8), "C1")
+	})
+}
+
+// TestSquareDiagonals runs lab/square-vlt-diagonals.yaml (diagonal
+// cables C–D1 and D–C1 in PortChannel100, no vlt_peer_mac_transmit): C1
+// hears C and D itself and routes frames to either MAC; with the C–C1
+// cable pulled it forgets C's MAC only — D's, learned over the diagonal,
+// stays routed.
+func TestSquareDiagonals(t *testing.T) {
+	f := up(t, "../../lab/square-vlt-diagonals.yaml")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c1asic, _ := f.dbs(t, "C1")
+	t.Run("VMMigration", func(t *testing.T) {
+		f.expectRouted(t, f.send(t, ctx, atC1, macC, 0, atS), "C1")
+		f.expectRouted(t, f.send(t, ctx, atC1, macD, 0, atS), "C1")
+		f.expectBridged(t, f.send(t, ctx, atC1, macC, 30, c1Eth8), "C1")
+	})
+	t.Run("CableToCPulled", func(t *testing.T) {
+		if _, err := f.ctl["C1"].SetLink(ctx, &vsv1.SetLinkRequest{Port: "Ethernet8", Up: false}); err != nil {
+			t.Fatal(err)
+		}
+		took := waitFor(t, ctx, "C's MY_MAC entry withdrawn at C1", func() bool {
+			return !installed(t, ctx, c1asic)[lab.MyMAC{MAC: macC, VLAN: 10}]
+		})
+		t.Logf("C1:Ethernet8 down: C's MY_MAC entry gone from C1's ASIC_DB after %s", took.Round(time.Millisecond))
+		f.expectNotRoutedAt(t, f.send(t, ctx, atC1, macC, 0, lab.Endpoint{Switch: "C1", Port: "Ethernet4"}), "C1")
+		f.expectRouted(t, f.send(t, ctx, atC1, macD, 0, atS), "C1")
 	})
 }
 
@@ -481,7 +539,7 @@ func restartsMidTraffic(t *testing.T, ctx context.Context, f *fixture, c1asic, c
 			continue
 		}
 		switch {
-		case isInterconnect(s.At):
+		case f.interconnect[s.At]:
 			t.Errorf("frame %d crossed the interconnect: %s", seq, s)
 		case s.Frame.Src.String() != macC1 || s.Frame.TTL != ttl-1:
 			t.Errorf("frame %d left %s not routed once by C1: %s", seq, s.At, s.Frame)
