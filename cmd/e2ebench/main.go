@@ -41,6 +41,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"sort"
 	"strconv"
 	"strings"
@@ -67,6 +68,9 @@ func main() {
 	ports := flag.Int("ports", 32, "front-panel ports of the virtual switch")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the throughput runs to this file")
 	memprofile := flag.String("memprofile", "", "write an allocation profile (after the throughput runs) to this file")
+	blockprofile := flag.String("blockprofile", "", "write a blocking profile (goroutines waiting on channels, locks, select) to this file")
+	traceFile := flag.String("trace", "", "write a runtime/trace of the throughput runs to this file (go tool trace -pprof=net|sync|sched)")
+	events := flag.String("keyspace-events", "AKE", "redis-server notify-keyspace-events (vltgw ships AKE)")
 	maxBurst := flag.Int("max-burst", 0, "cfgmgrd's MaxBurst (0: its default)")
 	stages := flag.Bool("stages", false, "print, per run, when each daemon finished and how it batched (to stderr)")
 	level := flag.String("log-level", "error", "zerolog level of the daemons (to stderr)")
@@ -77,6 +81,15 @@ func main() {
 		os.Exit(2)
 	}
 	log := zerolog.New(os.Stderr).Level(lvl).With().Timestamp().Logger()
+	if *blockprofile != "" {
+		runtime.SetBlockProfileRate(int(10 * time.Microsecond))
+		defer func() {
+			if f, err := os.Create(*blockprofile); err == nil {
+				pprof.Lookup("block").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
+	}
 	if *memprofile != "" {
 		runtime.MemProfileRate = 64 << 10
 		defer func() {
@@ -86,7 +99,7 @@ func main() {
 			}
 		}()
 	}
-	if err := run(*n, *runs, *samples, *ports, *maxBurst, *cpuprofile, *stages, log); err != nil {
+	if err := run(*n, *runs, *samples, *ports, *maxBurst, *events, *cpuprofile, *traceFile, *stages, log); err != nil {
 		fmt.Fprintln(os.Stderr, "e2ebench:", err)
 		os.Exit(1) //nolint:gocritic // the profile is not needed after a failure
 	}
@@ -280,7 +293,7 @@ func (s *stack) daemon(name string, errs chan<- error, fn func(ctx context.Conte
 	s.stops = append(s.stops, func() { cancel(); <-done })
 }
 
-func start(nports, maxBurst int, log zerolog.Logger, errs chan error) (s *stack, err error) {
+func start(nports, maxBurst int, events string, log zerolog.Logger, errs chan error) (s *stack, err error) {
 	s = &stack{watch: newPlatformWatch()}
 	defer func() {
 		if err != nil {
@@ -293,7 +306,7 @@ func start(nports, maxBurst int, log zerolog.Logger, errs chan error) (s *stack,
 	s.stops = append(s.stops, func() { os.RemoveAll(s.dir) })
 	sock := filepath.Join(s.dir, "redis.sock")
 	s.redis = exec.Command("redis-server", "--port", "0", "--unixsocket", sock, "--unixsocketperm", "700",
-		"--save", "", "--appendonly", "no", "--notify-keyspace-events", "AKE", "--databases", "16",
+		"--save", "", "--appendonly", "no", "--notify-keyspace-events", events, "--databases", "16",
 		"--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis.log"))
 	if err := s.redis.Start(); err != nil {
 		return nil, fmt.Errorf("start redis-server: %w", err)
@@ -518,12 +531,12 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.3f", float64(d)/float64(time.Millisecond)) }
 
-func run(n, runs, samples, nports, maxBurst int, cpuprofile string, stages bool, log zerolog.Logger) error {
+func run(n, runs, samples, nports, maxBurst int, events, cpuprofile, traceFile string, stages bool, log zerolog.Logger) error {
 	if n < 1 || n > 3900 || runs < 1 || nports < 1 {
 		return errors.New("need 1 <= -n <= 3900 (VLAN ids 2..3901), -runs >= 1, -ports >= 1")
 	}
 	errs := make(chan error, 8)
-	s, err := start(nports, maxBurst, log, errs)
+	s, err := start(nports, maxBurst, events, log, errs)
 	if err != nil {
 		return err
 	}
@@ -544,6 +557,17 @@ func run(n, runs, samples, nports, maxBurst int, cpuprofile string, stages bool,
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if traceFile != "" {
+		f, err := os.Create(traceFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return err
+		}
+		defer trace.Stop()
 	}
 	var raw, add, rem []float64
 	objs := float64(3 * n)
@@ -602,6 +626,9 @@ func run(n, runs, samples, nports, maxBurst int, cpuprofile string, stages bool,
 	if cpuprofile != "" {
 		pprof.StopCPUProfile()
 	}
+	if traceFile != "" {
+		trace.Stop()
+	}
 	_, cpu1 := s.mark()
 	if stages {
 		info, _ := s.cfgDB.Info(ctx, "commandstats").Result()
@@ -655,8 +682,8 @@ func run(n, runs, samples, nports, maxBurst int, cpuprofile string, stages bool,
 	}
 
 	rawM, addM, remM := median(raw), median(add), median(rem)
-	fmt.Printf("e2ebench: vlans=%d objects=%d runs=%d ports=%d samples=%d (CONFIG_DB HSET → cfgmgrd → APP_DB → orchagent → ASIC_DB → syncd → gRPC HAL → platform/vs; one redis-server, unix socket; median objects/s)\n",
-		n, 3*n, runs, nports, samples)
+	fmt.Printf("e2ebench: vlans=%d objects=%d runs=%d ports=%d samples=%d keyspace-events=%s (CONFIG_DB HSET → cfgmgrd → APP_DB → orchagent → ASIC_DB → syncd → gRPC HAL → platform/vs; one redis-server, unix socket; median objects/s)\n",
+		n, 3*n, runs, nports, samples, events)
 	fmt.Printf("BENCH e2e_raw_pipelined_hset %.0f rows/s\n", rawM)
 	fmt.Printf("BENCH e2e_config_to_platform_create %.0f objs/s ratio %.3f\n", addM, addM/rawM)
 	fmt.Printf("BENCH e2e_config_to_platform_remove %.0f objs/s ratio %.3f\n", remM, remM/rawM)
