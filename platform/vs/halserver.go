@@ -21,8 +21,10 @@ type HALServer struct {
 // NewHALServer wraps a switch.
 func NewHALServer(sw *Switch) *HALServer { return &HALServer{sw: sw} }
 
+// Hello is logged at debug: syncd asks again after every write to fence
+// against a platform restart, so at info it would log once per batch.
 func (h *HALServer) Hello(_ context.Context, req *halv1.HelloRequest) (*halv1.HelloResponse, error) {
-	h.sw.log.Info().Str("client", req.GetClient()).Msg("hello")
+	h.sw.log.Debug().Str("client", req.GetClient()).Msg("hello")
 	return h.sw.Hello(), nil
 }
 
