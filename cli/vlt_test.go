@@ -321,9 +321,13 @@ func TestConfigVlt(t *testing.T) {
 	refused(t, sock, 1, []string{"VLT_PROXY_GATEWAY_REMOTE_MAC|1|zz: field mac:"}, "config", "vlt", "proxy-gateway", "remote-mac", "add", "1", "zz")
 	refused(t, sock, 1, []string{"VLT_PROXY_GATEWAY_REMOTE_MAC|1|00:01:e8:00:01:0d: field exclude_vlans:", "4095"},
 		"config", "vlt", "proxy-gateway", "remote-mac", "add", "1", "00:01:e8:00:01:0d", "--exclude-vlans", "10,4095")
-	// Switching to lldp is refused while static rows exist (rule 1).
-	refused(t, sock, 1, []string{"VLT_PROXY_GATEWAY_REMOTE_MAC|1|00:01:e8:00:01:0c: domain 1 proxy gateway is in lldp mode"},
+	// Switching to lldp is refused while static rows exist (rule 1): the
+	// mode change itself is named, and static mode stays.
+	refused(t, sock, 1, []string{"VLT_PROXY_GATEWAY|1: field mode: cannot switch domain 1 from static to lldp mode while VLT_PROXY_GATEWAY_REMOTE_MAC|1|* rows remain"},
 		"config", "vlt", "proxy-gateway", "add", "1", "--mode", "lldp")
+	if r := row("VLT_PROXY_GATEWAY|1"); r["mode"] != "static" {
+		t.Fatalf("refused mode switch written: VLT_PROXY_GATEWAY|1 %v", r)
+	}
 	refused(t, sock, 1, []string{"VLT_PROXY_GATEWAY_REMOTE_MAC|1|00:01:e8:00:01:0c: domain 1 has no accepted proxy gateway"},
 		"config", "vlt", "proxy-gateway", "del", "1")
 	okVlt(t, sock, "config", "vlt", "proxy-gateway", "remote-mac", "del", "1", "00-01-E8-00-01-0C")

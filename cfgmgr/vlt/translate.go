@@ -36,13 +36,25 @@ func (r Rejection) Error() string {
 
 // Translator validates the VLT tables. It remembers the peer-domain links
 // it accepted, because un-marking an accepted one (rule 6) is refused and
-// the link keeps working.
+// the link keeps working; and the proxy-gateway mode it accepted, because a
+// mode switch is refused while the old mode's rows remain (switching
+// static → lldp with remote-MAC rows left would silently withdraw every
+// static MAC; the operator deletes them first and the old mode keeps
+// routing meanwhile).
 type Translator struct {
 	acceptedPeerLink map[int]string // domain → PortChannel
+	acceptedPG       map[int]acceptedGateway
+}
+
+type acceptedGateway struct {
+	mode     string
+	transmit bool
 }
 
 // NewTranslator returns a translator with no history.
-func NewTranslator() *Translator { return &Translator{acceptedPeerLink: map[int]string{}} }
+func NewTranslator() *Translator {
+	return &Translator{acceptedPeerLink: map[int]string{}, acceptedPG: map[int]acceptedGateway{}}
+}
 
 var (
 	rePortChannel = regexp.MustCompile(`^PortChannel[0-9]{1,4}$`)
@@ -84,7 +96,7 @@ func (t *Translator) Translate(cfg Config) ([]Row, []Rejection) {
 	domains := r.domains(ownMAC)
 	r.interfaces(domains)
 	peerLinks := t.peerLinks(r, domains)
-	r.proxyGateways(domains, peerLinks)
+	t.acceptedPG = r.proxyGateways(domains, peerLinks, t.acceptedPG)
 	r.remoteMACs(domains, ownMAC)
 	r.ports()
 	r.lldpGlobal()
@@ -269,7 +281,11 @@ func (t *Translator) peerLinks(r *run, domains map[int]*domainState) map[int]pee
 	return out
 }
 
-func (r *run) proxyGateways(domains map[int]*domainState, links map[int]peerLink) {
+// proxyGateways validates the VLT_PROXY_GATEWAY rows against the domains
+// and peer links and returns the gateways it accepted (the history of the
+// next run).
+func (r *run) proxyGateways(domains map[int]*domainState, links map[int]peerLink, prev map[int]acceptedGateway) map[int]acceptedGateway {
+	accepted := map[int]acceptedGateway{}
 	pgRows := map[int]bool{}
 	for _, key := range r.cfg.Keys(CfgProxyGateway) {
 		f, _ := r.cfg.Get(CfgProxyGateway, key)
@@ -302,6 +318,12 @@ func (r *run) proxyGateways(domains map[int]*domainState, links map[int]peerLink
 			r.reject(CfgProxyGateway, key, "peer_routing", "proxy gateway needs peer_routing=true on %s|%d", CfgDomain, id)
 			continue
 		}
+		if old, ok := prev[id]; ok && old.mode != mode {
+			if left := r.modeRows(id, old.mode); left != "" {
+				r.reject(CfgProxyGateway, key, "mode", "cannot switch domain %d from %s to %s mode while %s rows remain; delete them first (%s mode stays in effect)", id, old.mode, mode, left, old.mode)
+				mode, transmit = old.mode, old.transmit
+			}
+		}
 		fields := map[string]string{"mode": mode, "vlt_peer_mac_transmit": strconv.FormatBool(transmit)}
 		pl, hasLink := links[id]
 		if mode == "lldp" {
@@ -313,6 +335,7 @@ func (r *run) proxyGateways(domains map[int]*domainState, links map[int]peerLink
 			r.reject(CfgPeerLink, strconv.Itoa(id)+"|"+pl.pc, "", "domain %d proxy gateway is in static mode; a peer-domain link is lldp-mode configuration", id)
 		}
 		d.pgMode = mode
+		accepted[id] = acceptedGateway{mode: mode, transmit: transmit}
 		r.emit(AppProxyGW, key, fields)
 	}
 	for id, pl := range links {
@@ -322,6 +345,23 @@ func (r *run) proxyGateways(domains map[int]*domainState, links map[int]peerLink
 			r.reject(CfgPeerLink, strconv.Itoa(id)+"|"+pl.pc, "", "the proxy gateway of domain %d was rejected", id)
 		}
 	}
+	return accepted
+}
+
+// modeRows names the CONFIG_DB rows of domain id that belong to mode (the
+// remote MACs of static mode, the peer-domain link of lldp mode), or "".
+func (r *run) modeRows(id int, mode string) string {
+	table := CfgRemoteMAC
+	if mode == "lldp" {
+		table = CfgPeerLink
+	}
+	prefix := strconv.Itoa(id) + "|"
+	for _, k := range r.cfg.Keys(table) {
+		if strings.HasPrefix(k, prefix) {
+			return table + "|" + prefix + "*"
+		}
+	}
+	return ""
 }
 
 func (r *run) remoteMACs(domains map[int]*domainState, own proxygw.MAC) {

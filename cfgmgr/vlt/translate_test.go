@@ -220,3 +220,50 @@ func TestFieldChecks(t *testing.T) {
 		}
 	}
 }
+
+// A mode switch is refused while the old mode's rows remain: the old mode
+// stays in effect (its rows keep applying) until they are deleted, then the
+// switch applies. Without history (a cold start) rule 1 decides instead.
+func TestModeSwitchRefusedUntilOldRowsGo(t *testing.T) {
+	c := base()
+	delete(c[CfgPeerLink], "2|PortChannel100")
+	c.set(CfgProxyGateway, "2", map[string]string{"mode": "static"})
+	c.set(CfgRemoteMAC, "2|00:01:e8:00:00:0c", map[string]string{"exclude_vlans": "30"})
+	tr := NewTranslator()
+	if _, rejs := tr.Translate(c); len(rejs) != 0 {
+		t.Fatalf("static config rejected: %v", rejs)
+	}
+
+	// static → lldp with the remote MAC left: refused, static kept.
+	c.set(CfgProxyGateway, "2", map[string]string{"mode": "lldp"})
+	c.set(CfgPeerLink, "2|PortChannel100", map[string]string{"exclude_vlans": "30"})
+	rows, rejs := tr.Translate(c)
+	mustReject(t, rejs, CfgProxyGateway, "2", "mode", "cannot switch domain 2 from static to lldp mode while VLT_PROXY_GATEWAY_REMOTE_MAC|2|* rows remain")
+	mustReject(t, rejs, CfgPeerLink, "2|PortChannel100", "", "static mode")
+	m := rowMap(rows)
+	if m["VLT_PROXY_GW_TABLE:2"]["mode"] != "static" || m["VLT_PROXY_GW_REMOTE_MAC_TABLE:2:00:01:e8:00:00:0c"] == nil {
+		t.Fatalf("static mode not kept in effect: %v", m)
+	}
+	// Still refused on the next run (the history is the accepted mode).
+	if _, rejs = tr.Translate(c); len(rejs) != 2 {
+		t.Fatalf("second run: %v", rejs)
+	}
+
+	// The static rows go: lldp applies with its peer link.
+	delete(c[CfgRemoteMAC], "2|00:01:e8:00:00:0c")
+	rows, rejs = tr.Translate(c)
+	if len(rejs) != 0 {
+		t.Fatalf("lldp after the static rows went: %v", rejs)
+	}
+	if f := rowMap(rows)["VLT_PROXY_GW_TABLE:2"]; f["mode"] != "lldp" || f["peer_domain_link"] != "PortChannel100" {
+		t.Fatalf("lldp not applied: %v", f)
+	}
+
+	// lldp → static with the peer link left: refused the same way.
+	c.set(CfgProxyGateway, "2", map[string]string{"mode": "static"})
+	rows, rejs = tr.Translate(c)
+	mustReject(t, rejs, CfgProxyGateway, "2", "mode", "from lldp to static mode while VLT_PROXY_GATEWAY_PEER_LINK|2|* rows remain")
+	if f := rowMap(rows)["VLT_PROXY_GW_TABLE:2"]; f["mode"] != "lldp" || f["peer_domain_link"] != "PortChannel100" {
+		t.Fatalf("lldp not kept in effect: %v", f)
+	}
+}
