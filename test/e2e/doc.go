@@ -14,12 +14,19 @@
 // explain a failure.
 //
 //	TestSquareLLDP        lab/square-vlt.yaml (lldp mode, vlt_peer_mac_transmit):
-//	                      VM migration, exclude-vlan, peer MAC via transmit,
-//	                      the C–C1 cable pulled and put back, daemon restarts
-//	                      mid-traffic, node failure (C stops)
+//	                      VM migration, exclude-vlan, D's MAC via transmit,
+//	                      the reverse direction (C routes for C1's MAC), the
+//	                      C–C1 cable pulled and put back, C1's orchagent,
+//	                      syncd and pgwlldpd restarted mid-traffic, node
+//	                      failure (C's platform killed, then C stopped)
 //	TestSquareNoTransmit  the same square without vlt_peer_mac_transmit
 //	                      (generated into a temp dir): C1 routes for C only
+//	TestSquareDiagonals   lab/square-vlt-diagonals.yaml: C1 routes for C and
+//	                      D; the C–C1 cable pulled withdraws C's MAC only
 //	TestSquareStatic      lab/square-vlt-static.yaml: C fails, C1 and D1 keep
 //	                      routing for C's MAC
 //	TestTopologyConfigs   the variants pass the lab's config checks and yanglint
+//
+// Withdrawal and convergence times are logged (go test -v), never
+// asserted. VLTGW_E2E_LOGS=<dir> keeps the daemons' logs of every lab.
 package e2e
