@@ -33,6 +33,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -71,6 +72,7 @@ func main() {
 	memprofile := flag.String("memprofile", "", "write an allocation profile (after the throughput runs) to this file")
 	blockprofile := flag.String("blockprofile", "", "write a blocking profile (goroutines waiting on channels, locks, select) to this file")
 	traceFile := flag.String("trace", "", "write a runtime/trace of the throughput runs to this file (go tool trace -pprof=net|sync|sched)")
+	instances := flag.Int("redis-instances", 1, "redis-servers: 1 (every database on one, as vltgw ships), 2 (ASIC_DB apart) or 3 (APPL_DB and ASIC_DB apart)")
 	events := flag.String("keyspace-events", "AKE", "redis-server notify-keyspace-events (vltgw ships AKE)")
 	maxBurst := flag.Int("max-burst", 0, "cfgmgrd's MaxBurst (0: its default)")
 	stages := flag.Bool("stages", false, "print, per run, when each daemon finished and how it batched (to stderr)")
@@ -100,7 +102,7 @@ func main() {
 			}
 		}()
 	}
-	if err := run(*n, *runs, *samples, *ports, *maxBurst, *events, *cpuprofile, *traceFile, *stages, log); err != nil {
+	if err := run(*n, *runs, *samples, *ports, *maxBurst, *instances, *events, *cpuprofile, *traceFile, *stages, log); err != nil {
 		fmt.Fprintln(os.Stderr, "e2ebench:", err)
 		os.Exit(1) //nolint:gocritic // the profile is not needed after a failure
 	}
@@ -266,7 +268,7 @@ func (p *probes) plan(pl *cfgmgr.Plan) {
 type stack struct {
 	probes  probes
 	dir     string
-	redis   *exec.Cmd
+	redis   []*exec.Cmd
 	cfgDB   *redis.Client
 	scratch *redis.Client
 	watch   *platformWatch
@@ -294,7 +296,53 @@ func (s *stack) daemon(name string, errs chan<- error, fn func(ctx context.Conte
 	s.stops = append(s.stops, func() { cancel(); <-done })
 }
 
-func start(nports, maxBurst int, events string, log zerolog.Logger, errs chan error) (s *stack, err error) {
+// dbLayouts places the databases on instances 0.. by the instance count:
+// CONFIG_DB (with the scratch database of the baseline) always on the first.
+var dbLayouts = map[int]map[string]int{
+	1: {swss.ConfigDB: 0, swss.StateDB: 0, swss.ApplDB: 0, swss.AsicDB: 0, "COUNTERS_DB": 0},
+	2: {swss.ConfigDB: 0, swss.StateDB: 0, swss.ApplDB: 0, swss.AsicDB: 1, "COUNTERS_DB": 1},
+	3: {swss.ConfigDB: 0, swss.StateDB: 0, swss.ApplDB: 1, swss.AsicDB: 2, "COUNTERS_DB": 2},
+}
+
+// dbConfig is the shipped database_config.json with the databases moved to
+// the given instances (unix sockets).
+func dbConfig(socks []string, layout map[string]int) (*swss.DBConfig, error) {
+	var raw struct {
+		Instances map[string]map[string]any `json:"INSTANCES"`
+		Databases map[string]map[string]any `json:"DATABASES"`
+		Version   string                    `json:"VERSION"`
+	}
+	if err := json.Unmarshal(swss.DefaultDBConfigJSON(), &raw); err != nil {
+		return nil, err
+	}
+	raw.Instances = map[string]map[string]any{}
+	for i, sock := range socks {
+		raw.Instances[fmt.Sprintf("redis%d", i)] = map[string]any{"hostname": "127.0.0.1", "port": 6379 + i, "unix_socket_path": sock}
+	}
+	for name, db := range raw.Databases {
+		db["instance"] = fmt.Sprintf("redis%d", layout[name])
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return nil, err
+	}
+	return swss.ParseDBConfig(b)
+}
+
+func waitPing(ctx context.Context, sock string) error {
+	c := redis.NewClient(&redis.Options{Network: "unix", Addr: sock})
+	defer c.Close()
+	var err error
+	for i := 0; i < 100; i++ {
+		if err = c.Ping(ctx).Err(); err == nil {
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("redis-server %s did not answer: %w", sock, err)
+}
+
+func start(nports, maxBurst, instances int, events string, log zerolog.Logger, errs chan error) (s *stack, err error) {
 	s = &stack{watch: newPlatformWatch()}
 	defer func() {
 		if err != nil {
@@ -305,16 +353,37 @@ func start(nports, maxBurst int, events string, log zerolog.Logger, errs chan er
 		return nil, err
 	}
 	s.stops = append(s.stops, func() { os.RemoveAll(s.dir) })
-	sock := filepath.Join(s.dir, "redis.sock")
-	s.redis = exec.Command("redis-server", "--port", "0", "--unixsocket", sock, "--unixsocketperm", "700",
-		"--save", "", "--appendonly", "no", "--notify-keyspace-events", events, "--databases", "16",
-		"--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis.log"))
-	if err := s.redis.Start(); err != nil {
-		return nil, fmt.Errorf("start redis-server: %w", err)
+	// One redis-server per instance; databases are spread over them as
+	// dbLayout says (SONiC's database_config.json can place each database
+	// on its own instance).
+	layout, ok := dbLayouts[instances]
+	if !ok {
+		return nil, fmt.Errorf("-redis-instances %d: want 1, 2 or 3", instances)
 	}
-	s.stops = append(s.stops, func() { s.redis.Process.Kill(); s.redis.Wait() })
+	var socks []string
+	for i := 0; i < instances; i++ {
+		sock := filepath.Join(s.dir, fmt.Sprintf("redis%d.sock", i))
+		cmd := exec.Command("redis-server", "--port", "0", "--unixsocket", sock, "--unixsocketperm", "700",
+			"--save", "", "--appendonly", "no", "--notify-keyspace-events", events, "--databases", "16",
+			"--dir", s.dir, "--logfile", filepath.Join(s.dir, fmt.Sprintf("redis%d.log", i)), "--dbfilename", fmt.Sprintf("dump%d.rdb", i))
+		if err := cmd.Start(); err != nil {
+			return nil, fmt.Errorf("start redis-server: %w", err)
+		}
+		s.redis = append(s.redis, cmd)
+		s.stops = append(s.stops, func() { cmd.Process.Kill(); cmd.Wait() })
+		socks = append(socks, sock)
+	}
 	ctx := context.Background()
-	dbcfg := swss.DefaultDBConfig().WithSocket(sock)
+	dbcfg, err := dbConfig(socks, layout)
+	if err != nil {
+		return nil, err
+	}
+	for _, sock := range socks[1:] { // the first is checked through CONFIG_DB below
+		if err := waitPing(ctx, sock); err != nil {
+			return nil, err
+		}
+	}
+	sock := socks[0]
 	var cfgDB *swss.DB
 	for i := 0; ; i++ {
 		if cfgDB, err = swss.Connect(ctx, dbcfg, swss.ConfigDB); err == nil {
@@ -504,7 +573,10 @@ func (s *stack) mark() (probeVals, watchMark) {
 	s.watch.mu.Lock()
 	w := watchMark{writes: s.watch.writes, ops: s.watch.ops, busy: s.watch.busy}
 	s.watch.mu.Unlock()
-	w.redisCPU, w.ownCPU = cpuOf(strconv.Itoa(s.redis.Process.Pid)), cpuOf("self")
+	for _, r := range s.redis {
+		w.redisCPU += cpuOf(strconv.Itoa(r.Process.Pid))
+	}
+	w.ownCPU = cpuOf("self")
 	return p, w
 }
 
@@ -532,12 +604,12 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.3f", float64(d)/float64(time.Millisecond)) }
 
-func run(n, runs, samples, nports, maxBurst int, events, cpuprofile, traceFile string, stages bool, log zerolog.Logger) error {
+func run(n, runs, samples, nports, maxBurst, instances int, events, cpuprofile, traceFile string, stages bool, log zerolog.Logger) error {
 	if n < 1 || n > 3900 || runs < 1 || nports < 1 {
 		return errors.New("need 1 <= -n <= 3900 (VLAN ids 2..3901), -runs >= 1, -ports >= 1")
 	}
 	errs := make(chan error, 8)
-	s, err := start(nports, maxBurst, events, log, errs)
+	s, err := start(nports, maxBurst, instances, events, log, errs)
 	if err != nil {
 		return err
 	}
@@ -692,8 +764,8 @@ func run(n, runs, samples, nports, maxBurst int, events, cpuprofile, traceFile s
 	}
 
 	rawM, addM, remM := median(raw), median(add), median(rem)
-	fmt.Printf("e2ebench: vlans=%d objects=%d runs=%d ports=%d samples=%d keyspace-events=%s (CONFIG_DB HSET → cfgmgrd → APP_DB → orchagent → ASIC_DB → syncd → gRPC HAL → platform/vs; one redis-server, unix socket; median objects/s)\n",
-		n, 3*n, runs, nports, samples, events)
+	fmt.Printf("e2ebench: vlans=%d objects=%d runs=%d ports=%d samples=%d keyspace-events=%s redis-instances=%d (CONFIG_DB HSET → cfgmgrd → APP_DB → orchagent → ASIC_DB → syncd → gRPC HAL → platform/vs; redis on unix sockets; median objects/s)\n",
+		n, 3*n, runs, nports, samples, events, instances)
 	fmt.Printf("BENCH e2e_raw_pipelined_hset %.0f rows/s\n", rawM)
 	fmt.Printf("BENCH e2e_config_to_platform_create %.0f objs/s ratio %.3f\n", addM, addM/rawM)
 	fmt.Printf("BENCH e2e_config_to_platform_remove %.0f objs/s ratio %.3f\n", remM, remM/rawM)
