@@ -58,7 +58,7 @@ func (f *fakeHAL) PacketIO(stream halv1.Hal_PacketIOServer) error {
 	}
 }
 
-func startFakeHAL(t *testing.T) (*fakeHAL, string) {
+func startFakeHAL(t testing.TB) (*fakeHAL, string) {
 	sock := filepath.Join(t.TempDir(), "hal.sock")
 	l, err := net.Listen("unix", sock)
 	if err != nil {
