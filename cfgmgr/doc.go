@@ -7,8 +7,9 @@
 // metadata) that validates a row against the snapshot and says which APP_DB
 // rows it produces, and an Engine that re-evaluates the rows a change can
 // affect and returns a Plan (APP_DB sets/deletes, STATE_DB error sets/clears).
-// Daemon is the I/O edge: it feeds CONFIG_DB subscription batches to the
-// Engine and writes each Plan as one pipelined batch.
+// Daemon is the I/O edge: it feeds CONFIG_DB subscription batches (all
+// tables over one keyspace subscription, in write order: ConfigSource) to
+// the Engine and writes each Plan as one pipelined batch.
 //
 // Rules the families enforce across rows:
 //   - a row that needs another row (a VLAN member needs its VLAN and its port

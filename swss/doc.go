@@ -8,7 +8,10 @@
 // intent protocol (ProducerStateTable / ConsumerStateTable: key set, "_T:k"
 // staging hashes, del set, publish on "T_CHANNEL@<db>", atomic Lua pop in
 // batches), keyspace subscriptions for CONFIG_DB/STATE_DB
-// (SubscriberStateTable), the ordered queue used between orchagent and syncd
+// (SubscriberStateTable for one table, SubscriberGroup for many over one
+// pattern: Redis matches every notification it publishes against every
+// subscribed pattern, so a daemon following many tables should use one
+// group), the ordered queue used between orchagent and syncd
 // (ProducerTable / ConsumerTable, JSON field arrays) and notification
 // channels (NotificationProducer / NotificationConsumer). The test helper
 // that runs a real redis-server is swss/redistest.
@@ -20,8 +23,8 @@
 //     replier can answer it), never allowed to stop the entries behind it;
 //   - a Redis restart is survived: go-redis reconnects and re-subscribes,
 //     state-table and queue consumers pop at once (pending keys and queued
-//     entries stay in Redis meanwhile), a SubscriberStateTable re-reads its
-//     table and reports what changed; only pub/sub notifications published
+//     entries stay in Redis meanwhile), a SubscriberStateTable (or
+//     SubscriberGroup) re-reads its tables and reports what changed; only pub/sub notifications published
 //     while disconnected are lost, as with swss-common;
 //   - Close releases every goroutine a consumer started.
 //
