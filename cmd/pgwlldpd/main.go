@@ -31,6 +31,7 @@ func run() error {
 	redisSock := flag.String("redis-socket", "", "redis unix socket; overrides the one in -db-config")
 	halAddr := flag.String("hal", halclient.DefaultSocket, "HAL unix socket")
 	level := flag.String("log-level", "info", "zerolog level")
+	shutdownOnStop := flag.Bool("shutdown-on-stop", false, "send shutdown LLDPDUs (TTL 0) when the daemon stops, so the other domain withdraws our MACs at once (default: only when the feature is disabled; a restart keeps them proxied)")
 	flag.Parse()
 	lvl, err := zerolog.ParseLevel(*level)
 	if err != nil {
@@ -46,7 +47,7 @@ func run() error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	err = daemon.Run(ctx, daemon.Options{DBConfig: cfg, HAL: halclient.Options{Address: *halAddr, Logger: log}, Log: log})
+	err = daemon.Run(ctx, daemon.Options{DBConfig: cfg, HAL: halclient.Options{Address: *halAddr, Logger: log}, Log: log, ShutdownOnStop: *shutdownOnStop})
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}

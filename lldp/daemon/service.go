@@ -31,6 +31,13 @@ type Options struct {
 	HAL      halclient.Options
 	Log      zerolog.Logger
 	Now      func() time.Time // injected clock; time.Now when nil
+	// ShutdownOnStop sends shutdown LLDPDUs (TTL 0) when the daemon stops.
+	// Off by default: a restart or upgrade of pgwlldpd must not make the
+	// other domain withdraw our MACs (its frames to them would be bridged
+	// across the interconnect again); the spec asks for shutdown LLDPDUs
+	// when the feature is disabled, which is always done, and a node that
+	// really fails takes its links down, which withdraws at once.
+	ShutdownOnStop bool
 }
 
 type change struct {
@@ -390,13 +397,16 @@ func (s *Service) publishState(ctx context.Context, now time.Time) {
 	}
 }
 
-// shutdown sends shutdown LLDPDUs (TTL 0) so neighbours drop us at once.
+// shutdown closes the packet stream; with ShutdownOnStop it first sends
+// shutdown LLDPDUs (TTL 0) so neighbours drop us at once.
 func (s *Service) shutdown() {
-	now := s.o.Now()
-	for id, a := range s.agents {
-		_ = a.SetConfig(lldp.Config{DomainID: id, Enabled: false}, now)
-		s.publishFrames(a)
+	if s.o.ShutdownOnStop {
+		now := s.o.Now()
+		for id, a := range s.agents {
+			_ = a.SetConfig(lldp.Config{DomainID: id, Enabled: false}, now)
+			s.publishFrames(a)
+		}
 	}
 	_ = s.stream.CloseSend()
-	s.log.Info().Msg("stopped")
+	s.log.Info().Bool("shutdown_lldpdus", s.o.ShutdownOnStop).Msg("stopped")
 }

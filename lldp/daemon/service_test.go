@@ -23,6 +23,9 @@ type fakeHAL struct {
 	halv1.UnimplementedHalServer
 	sent   chan *halv1.PacketOut
 	inject chan *halv1.PacketIn
+	// ended gets one value per PacketIO stream, once every frame of that
+	// stream is on sent.
+	ended chan struct{}
 }
 
 const oidEth8 = 0x1000000000009
@@ -38,6 +41,10 @@ func (f *fakeHAL) PacketIO(stream halv1.Hal_PacketIOServer) error {
 		for {
 			p, err := stream.Recv()
 			if err != nil {
+				select {
+				case f.ended <- struct{}{}:
+				default:
+				}
 				errc <- err
 				return
 			}
@@ -64,7 +71,7 @@ func startFakeHAL(t testing.TB) (*fakeHAL, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fakeHAL{sent: make(chan *halv1.PacketOut, 64), inject: make(chan *halv1.PacketIn, 8)}
+	f := &fakeHAL{sent: make(chan *halv1.PacketOut, 64), inject: make(chan *halv1.PacketIn, 8), ended: make(chan struct{}, 4)}
 	srv := grpc.NewServer()
 	halv1.RegisterHalServer(srv, f)
 	go srv.Serve(l)
@@ -157,8 +164,44 @@ func TestServiceLearnsAndWithdraws(t *testing.T) {
 		t.Fatalf("counters %v", c)
 	}
 
-	// Stopping sends a shutdown LLDPDU (TTL 0) on the port once it is up.
+	// Stopping (a restart, an upgrade) sends no shutdown LLDPDU by
+	// default: the other domain keeps proxying our MACs for the TTL.
 	state.HSet(ctx, "PORT_TABLE|Ethernet8", "oper_status", "up")
+	nextLLDPDU(t, hal, func(ttl uint16) bool { return ttl > 0 })
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	select {
+	case <-hal.ended:
+	case <-time.After(20 * time.Second):
+		t.Fatal("PacketIO stream not closed after Run returned")
+	}
+	for len(hal.sent) > 0 {
+		p := <-hal.sent
+		if pdu, err := lldp.Decode(p.GetFrame()); err == nil && pdu.TTL == 0 {
+			t.Fatal("shutdown LLDPDU sent on a daemon stop without ShutdownOnStop")
+		}
+	}
+}
+
+// TestShutdownOnStop: with ShutdownOnStop the daemon's stop sends a
+// shutdown LLDPDU (TTL 0) on every up member port.
+func TestShutdownOnStop(t *testing.T) {
+	srv := redistest.Start(t)
+	hal, halSock := startFakeHAL(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	app, cfg, state := srv.Client(0), srv.Client(4), srv.Client(6)
+	app.HSet(ctx, "VLT_PROXY_GW_TABLE:2", "mode", "lldp", "peer_domain_link", "PortChannel100", "vlt_peer_mac_transmit", "false")
+	app.HSet(ctx, "VLT_DOMAIN_TABLE:2", "peer_routing", "true", "peer_mac", "00:01:e8:00:01:0d")
+	app.HSet(ctx, "LAG_MEMBER_TABLE:PortChannel100:Ethernet8", "status", "enabled")
+	cfg.HSet(ctx, "DEVICE_METADATA|localhost", "mac", "00:01:e8:00:01:0c", "hostname", "C1")
+	state.HSet(ctx, "PORT_TABLE|Ethernet8", "oper_status", "up")
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Options{DBConfig: srv.DBConfig(), HAL: halclient.Options{Address: halSock}, Log: zerolog.Nop(), ShutdownOnStop: true})
+	}()
 	nextLLDPDU(t, hal, func(ttl uint16) bool { return ttl > 0 })
 	cancel()
 	if err := <-done; err != nil {
