@@ -176,6 +176,8 @@ const (
 	tLAGMember = halv1.ObjectType_OBJECT_TYPE_LAG_MEMBER
 	tVR        = halv1.ObjectType_OBJECT_TYPE_VIRTUAL_ROUTER
 	tNextHop   = halv1.ObjectType_OBJECT_TYPE_NEXT_HOP
+	tNHGroup   = halv1.ObjectType_OBJECT_TYPE_NEXT_HOP_GROUP
+	tNHGMember = halv1.ObjectType_OBJECT_TYPE_NEXT_HOP_GROUP_MEMBER
 	tRIF       = halv1.ObjectType_OBJECT_TYPE_ROUTER_INTERFACE
 	tHostif    = halv1.ObjectType_OBJECT_TYPE_HOSTIF
 	tTrapGroup = halv1.ObjectType_OBJECT_TYPE_HOSTIF_TRAP_GROUP
@@ -192,6 +194,10 @@ const (
 	tMyMAC     = halv1.ObjectType_OBJECT_TYPE_MY_MAC
 )
 
+// NextHopGroupTypeECMP is the next hop group type vltgw creates and the
+// virtual switch implements (a hash of the flow picks one member).
+const NextHopGroupTypeECMP = "SAI_NEXT_HOP_GROUP_TYPE_DYNAMIC_UNORDERED_ECMP"
+
 var packetActions = []string{"SAI_PACKET_ACTION_DROP", "SAI_PACKET_ACTION_FORWARD", "SAI_PACKET_ACTION_COPY",
 	"SAI_PACKET_ACTION_COPY_CANCEL", "SAI_PACKET_ACTION_TRAP", "SAI_PACKET_ACTION_LOG", "SAI_PACKET_ACTION_DENY", "SAI_PACKET_ACTION_TRANSIT"}
 
@@ -202,7 +208,7 @@ func enumDefault(id, v string) *halv1.Attribute {
 // table lists the objects in dependency order with their attributes (from
 // SAI's headers: saiswitch.h, saiport.h, sailag.h, saivlan.h, saibridge.h,
 // saifdb.h, sairouterinterface.h, saineighbor.h, sainexthop.h, sairoute.h,
-// saihostif.h, saiisolationgroup.h, saimymac.h). Only what vltgw uses.
+// sainexthopgroup.h, saihostif.h, saiisolationgroup.h, saimymac.h). Only what vltgw uses.
 var table = []struct {
 	t     halv1.ObjectType
 	entry bool
@@ -276,9 +282,23 @@ var table = []struct {
 		at("IP", KindIP, createOnl, when("SAI_NEXT_HOP_ATTR_TYPE", "SAI_NEXT_HOP_TYPE_IP")),
 		at("ROUTER_INTERFACE_ID", KindOID, createOnl, refs(tRIF), when("SAI_NEXT_HOP_ATTR_TYPE", "SAI_NEXT_HOP_TYPE_IP")),
 	}},
+	{tNHGroup, false, []attrSpec{
+		// sainexthopgroup.h: NEXT_HOP_COUNT and NEXT_HOP_MEMBER_LIST are
+		// read-only (the platform derives them from the members); TYPE is
+		// create-only and vltgw requires it. SAI_NEXT_HOP_GROUP_TYPE_ECMP
+		// is SAI's older name of DYNAMIC_UNORDERED_ECMP (the same value).
+		at("NEXT_HOP_COUNT", KindU32, readOnly),
+		at("NEXT_HOP_MEMBER_LIST", KindOIDList, readOnly, refs(tNHGMember)),
+		at("TYPE", KindEnum, mc, enum(NextHopGroupTypeECMP, "SAI_NEXT_HOP_GROUP_TYPE_ECMP")),
+	}},
+	{tNHGMember, false, []attrSpec{
+		at("NEXT_HOP_GROUP_ID", KindOID, mc, refs(tNHGroup)),
+		at("NEXT_HOP_ID", KindOID, mc, refs(tNextHop)),
+		at("WEIGHT", KindU32, 0, rng(1, 1<<32-1), def(&halv1.Attribute{Id: "SAI_NEXT_HOP_GROUP_MEMBER_ATTR_WEIGHT", Value: &halv1.Attribute_U32{U32: 1}})),
+	}},
 	{tRoute, true, []attrSpec{
 		at("PACKET_ACTION", KindEnum, 0, enum(packetActions...)),
-		at("NEXT_HOP_ID", KindOID, 0, refs(tNextHop, tRIF, tPort), nullable()),
+		at("NEXT_HOP_ID", KindOID, 0, refs(tNextHop, tNHGroup, tRIF, tPort), nullable()),
 	}},
 	{tHostif, false, []attrSpec{
 		at("TYPE", KindEnum, mc, enum("SAI_HOSTIF_TYPE_NETDEV", "SAI_HOSTIF_TYPE_FD", "SAI_HOSTIF_TYPE_GENETLINK")),

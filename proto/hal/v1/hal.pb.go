@@ -39,6 +39,7 @@ const (
 	ObjectType_OBJECT_TYPE_LAG                    ObjectType = 2
 	ObjectType_OBJECT_TYPE_VIRTUAL_ROUTER         ObjectType = 3
 	ObjectType_OBJECT_TYPE_NEXT_HOP               ObjectType = 4
+	ObjectType_OBJECT_TYPE_NEXT_HOP_GROUP         ObjectType = 5
 	ObjectType_OBJECT_TYPE_ROUTER_INTERFACE       ObjectType = 6
 	ObjectType_OBJECT_TYPE_HOSTIF                 ObjectType = 13
 	ObjectType_OBJECT_TYPE_HOSTIF_TRAP_GROUP      ObjectType = 17
@@ -50,6 +51,7 @@ const (
 	ObjectType_OBJECT_TYPE_ROUTE_ENTRY            ObjectType = 37
 	ObjectType_OBJECT_TYPE_VLAN                   ObjectType = 38
 	ObjectType_OBJECT_TYPE_VLAN_MEMBER            ObjectType = 39
+	ObjectType_OBJECT_TYPE_NEXT_HOP_GROUP_MEMBER  ObjectType = 45
 	ObjectType_OBJECT_TYPE_BRIDGE                 ObjectType = 57
 	ObjectType_OBJECT_TYPE_BRIDGE_PORT            ObjectType = 58
 	ObjectType_OBJECT_TYPE_ISOLATION_GROUP        ObjectType = 70
@@ -65,6 +67,7 @@ var (
 		2:  "OBJECT_TYPE_LAG",
 		3:  "OBJECT_TYPE_VIRTUAL_ROUTER",
 		4:  "OBJECT_TYPE_NEXT_HOP",
+		5:  "OBJECT_TYPE_NEXT_HOP_GROUP",
 		6:  "OBJECT_TYPE_ROUTER_INTERFACE",
 		13: "OBJECT_TYPE_HOSTIF",
 		17: "OBJECT_TYPE_HOSTIF_TRAP_GROUP",
@@ -76,6 +79,7 @@ var (
 		37: "OBJECT_TYPE_ROUTE_ENTRY",
 		38: "OBJECT_TYPE_VLAN",
 		39: "OBJECT_TYPE_VLAN_MEMBER",
+		45: "OBJECT_TYPE_NEXT_HOP_GROUP_MEMBER",
 		57: "OBJECT_TYPE_BRIDGE",
 		58: "OBJECT_TYPE_BRIDGE_PORT",
 		70: "OBJECT_TYPE_ISOLATION_GROUP",
@@ -88,6 +92,7 @@ var (
 		"OBJECT_TYPE_LAG":                    2,
 		"OBJECT_TYPE_VIRTUAL_ROUTER":         3,
 		"OBJECT_TYPE_NEXT_HOP":               4,
+		"OBJECT_TYPE_NEXT_HOP_GROUP":         5,
 		"OBJECT_TYPE_ROUTER_INTERFACE":       6,
 		"OBJECT_TYPE_HOSTIF":                 13,
 		"OBJECT_TYPE_HOSTIF_TRAP_GROUP":      17,
@@ -99,6 +104,7 @@ var (
 		"OBJECT_TYPE_ROUTE_ENTRY":            37,
 		"OBJECT_TYPE_VLAN":                   38,
 		"OBJECT_TYPE_VLAN_MEMBER":            39,
+		"OBJECT_TYPE_NEXT_HOP_GROUP_MEMBER":  45,
 		"OBJECT_TYPE_BRIDGE":                 57,
 		"OBJECT_TYPE_BRIDGE_PORT":            58,
 		"OBJECT_TYPE_ISOLATION_GROUP":        70,
@@ -2572,14 +2578,15 @@ const file_hal_v1_hal_proto_rawDesc = "" +
 	"\vingress_lag\x18\x02 \x01(\x04R\n" +
 	"ingressLag\x12\x12\n" +
 	"\x04trap\x18\x03 \x01(\tR\x04trap\x12\x14\n" +
-	"\x05frame\x18\x04 \x01(\fR\x05frame*\xdd\x04\n" +
+	"\x05frame\x18\x04 \x01(\fR\x05frame*\xa4\x05\n" +
 	"\n" +
 	"ObjectType\x12\x1b\n" +
 	"\x17OBJECT_TYPE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10OBJECT_TYPE_PORT\x10\x01\x12\x13\n" +
 	"\x0fOBJECT_TYPE_LAG\x10\x02\x12\x1e\n" +
 	"\x1aOBJECT_TYPE_VIRTUAL_ROUTER\x10\x03\x12\x18\n" +
-	"\x14OBJECT_TYPE_NEXT_HOP\x10\x04\x12 \n" +
+	"\x14OBJECT_TYPE_NEXT_HOP\x10\x04\x12\x1e\n" +
+	"\x1aOBJECT_TYPE_NEXT_HOP_GROUP\x10\x05\x12 \n" +
 	"\x1cOBJECT_TYPE_ROUTER_INTERFACE\x10\x06\x12\x16\n" +
 	"\x12OBJECT_TYPE_HOSTIF\x10\r\x12!\n" +
 	"\x1dOBJECT_TYPE_HOSTIF_TRAP_GROUP\x10\x11\x12\x1a\n" +
@@ -2590,7 +2597,8 @@ const file_hal_v1_hal_proto_rawDesc = "" +
 	"\x1aOBJECT_TYPE_NEIGHBOR_ENTRY\x10$\x12\x1b\n" +
 	"\x17OBJECT_TYPE_ROUTE_ENTRY\x10%\x12\x14\n" +
 	"\x10OBJECT_TYPE_VLAN\x10&\x12\x1b\n" +
-	"\x17OBJECT_TYPE_VLAN_MEMBER\x10'\x12\x16\n" +
+	"\x17OBJECT_TYPE_VLAN_MEMBER\x10'\x12%\n" +
+	"!OBJECT_TYPE_NEXT_HOP_GROUP_MEMBER\x10-\x12\x16\n" +
 	"\x12OBJECT_TYPE_BRIDGE\x109\x12\x1b\n" +
 	"\x17OBJECT_TYPE_BRIDGE_PORT\x10:\x12\x1f\n" +
 	"\x1bOBJECT_TYPE_ISOLATION_GROUP\x10F\x12&\n" +
