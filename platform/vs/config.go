@@ -60,6 +60,10 @@ type Capacity struct {
 	Route    int `yaml:"route"`
 	Neighbor int `yaml:"neighbor"`
 	NextHop  int `yaml:"next_hop"`
+	// NextHopGroup and NextHopGroupMember bound the ECMP groups and
+	// their members (SAI's AVAILABLE_NEXT_HOP_GROUP_ENTRY and _MEMBER_ENTRY).
+	NextHopGroup       int `yaml:"next_hop_group"`
+	NextHopGroupMember int `yaml:"next_hop_group_member"`
 }
 
 // Default capacities.
@@ -69,7 +73,11 @@ const (
 	DefaultRouteCapacity    = 131072
 	DefaultNeighborCapacity = 16384
 	DefaultNextHopCapacity  = 16384
-	DefaultFDBAgeTime       = 300 * time.Second
+	// DefaultNextHopGroupCapacity and DefaultNextHopGroupMemberCapacity
+	// are of the order of a datacenter ASIC's ECMP tables.
+	DefaultNextHopGroupCapacity       = 1024
+	DefaultNextHopGroupMemberCapacity = 16384
+	DefaultFDBAgeTime                 = 300 * time.Second
 )
 
 // PortConfig is one front-panel port.
@@ -147,7 +155,9 @@ func (c *Config) normalize() error {
 		def("fdb", &c.Capacity.FDB, DefaultFDBCapacity),
 		def("route", &c.Capacity.Route, DefaultRouteCapacity),
 		def("neighbor", &c.Capacity.Neighbor, DefaultNeighborCapacity),
-		def("next_hop", &c.Capacity.NextHop, DefaultNextHopCapacity)); err != nil {
+		def("next_hop", &c.Capacity.NextHop, DefaultNextHopCapacity),
+		def("next_hop_group", &c.Capacity.NextHopGroup, DefaultNextHopGroupCapacity),
+		def("next_hop_group_member", &c.Capacity.NextHopGroupMember, DefaultNextHopGroupMemberCapacity)); err != nil {
 		return err
 	}
 	if c.UDPHello <= 0 {

@@ -39,6 +39,7 @@ const (
 	stDropL3Disabled
 	stDropFDBFull
 	stDropNonIP
+	stDropNHGroupEmpty
 	numStages
 )
 
@@ -74,6 +75,7 @@ var stageNames = [numStages]string{
 	stDropL3Disabled:     "dropped_l3_disabled",
 	stDropFDBFull:        "fdb_learn_table_full",
 	stDropNonIP:          "dropped_non_ip",
+	stDropNHGroupEmpty:   "dropped_next_hop_group_empty",
 }
 
 func (s stage) String() string { return stageNames[s] }

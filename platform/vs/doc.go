@@ -11,7 +11,7 @@
 //     reference counts (OBJECT_IN_USE), duplicates (ITEM_ALREADY_EXISTS:
 //     entry keys, a MY_MAC (mac, mask, vlan, port) tuple, a VLAN_ID, a
 //     second bridge port or router interface for a port, a port in two
-//     LAGs, ...) and capacities (TABLE_FULL; MY_MAC 512 by default). A
+//     LAGs, a next hop twice in one group, ...) and capacities (TABLE_FULL; MY_MAC 512 by default). A
 //     Write runs its ops in order under one lock with one result each.
 //     Object ids the platform allocates carry the type in bits 55–48 like
 //     sairedis VIDs, plus bit 40 (never set in a VID): MY_MAC ids read
@@ -21,8 +21,9 @@
 //   - The pipeline (pipeline*.go) takes a frame from a port: ingress port or
 //     LAG, VLAN from the tag or the PVID, ingress filtering, learning,
 //     LLDP/LACP/ARP/ND traps, L3 termination (switch MAC, RIF MAC, MY_MAC
-//     for the ingress VLAN/port), IPv4/IPv6 LPM, next hop and neighbour,
-//     rewrite and TTL, then L2 (FDB or flood, per-member tagging, LAG
+//     for the ingress VLAN/port), IPv4/IPv6 LPM, next hop (for a
+//     NEXT_HOP_GROUP, a member picked by a hash of the flow, see
+//     nexthopgroup.go) and neighbour, rewrite and TTL, then L2 (FDB or flood, per-member tagging, LAG
 //     member hashing, isolation groups). It runs under the read lock;
 //     learning is applied afterwards under the write lock; frames are sent
 //     once the lock is released. Stage counters name what happened

@@ -80,6 +80,8 @@ func (s *store) indexAdd(o *object) {
 			grp.members[obj]++
 		}
 		s.isoMemIdx[[2]uint64{g, obj}] = o.oid
+	case tNHGroup, tNHGMember:
+		s.nhgIndexAdd(o)
 	case tMyMAC:
 		mac, mask, vlanID, portOID := myMACTuple(o)
 		s.myMACs.add(mac, mask, vlanID, portOID, o.oid)
@@ -170,6 +172,8 @@ func (s *store) indexRemove(o *object) {
 			}
 		}
 		delete(s.isoMemIdx, [2]uint64{g, obj})
+	case tNHGroup, tNHGMember:
+		s.nhgIndexRemove(o)
 	case tMyMAC:
 		mac, mask, vlanID, portOID := myMACTuple(o)
 		s.myMACs.remove(mac, mask, vlanID, portOID)
@@ -202,6 +206,8 @@ func (s *store) indexSet(o *object, i int, old *halv1.Attribute) {
 		case aSwitchAging:
 			s.ageTime = time.Duration(o.u32Attr(aSwitchAging, 0)) * time.Second
 		}
+	case tNHGMember:
+		s.nhgIndexSet(o, i)
 	case tFDB:
 		if i == aFDBBridgePt || i == aFDBType {
 			if e, ok := s.fdb[o.ek.(fdbKey)]; ok {

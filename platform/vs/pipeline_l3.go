@@ -5,8 +5,9 @@ import (
 )
 
 // route routes a frame terminated on router interface in: LPM in its
-// virtual router, route action, TTL, next hop → neighbour, rewrite, and
-// egress by the outgoing router interface.
+// virtual router, route action, TTL, next hop (a group's member picked by
+// the flow hash) → neighbour, rewrite, and egress by the outgoing router
+// interface.
 func (s *Switch) route(pk *pkt, in *rif, viaMyMAC bool) {
 	f := &pk.f
 	p := f.payload()
@@ -72,6 +73,14 @@ func (s *Switch) route(pk *pkt, in *rif, viaMyMAC bool) {
 			s.drop(pk, stDropTTL)
 		}
 		return
+	}
+	if g, ok := s.st.nhGroups[nh]; ok {
+		m := g.pick(ecmpHash(f, s.st.mac))
+		if m == nil {
+			s.drop(pk, stDropNHGroupEmpty)
+			return
+		}
+		nh = m.nh
 	}
 	outOID, hop := s.nextHop(nh, dst)
 	out, ok := s.st.rifs[outOID]

@@ -62,6 +62,8 @@ func newStore(log zerolog.Logger, now func() time.Time, stages *stageCounters, c
 	s.caps[tRoute] = c.Capacity.Route
 	s.caps[tNeighbor] = c.Capacity.Neighbor
 	s.caps[tNextHop] = c.Capacity.NextHop
+	s.caps[tNHGroup] = c.Capacity.NextHopGroup
+	s.caps[tNHGMember] = c.Capacity.NextHopGroupMember
 	return s
 }
 

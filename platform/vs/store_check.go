@@ -82,6 +82,8 @@ func (s *store) checkCreate(o *object) error {
 			return statusErr(halv1.Status_STATUS_INVALID_ATTR_VALUE, "SAI_ISOLATION_GROUP_MEMBER_ATTR_ISOLATION_OBJECT: %s is a %s; group %s takes %s members",
 				sai.FormatOID(obj), sai.TypeName(got), sai.FormatOID(g), sai.TypeName(want))
 		}
+	case tNHGMember:
+		return s.checkNHGMember(o)
 	case tMyMAC:
 		mac, mask, vlanID, portOID := myMACTuple(o)
 		if d, ok := s.myMACs.exact[dupKey(mac, mask, vlanID, portOID)]; ok {

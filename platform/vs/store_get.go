@@ -75,6 +75,8 @@ func (s *store) computed(o *object, i int) *halv1.Attribute {
 		}
 		sortIDs(ids)
 		return attrOIDList(name, ids)
+	case o.t() == tNHGroup:
+		return s.nhgComputed(o, i)
 	}
 	return nil
 }

@@ -53,7 +53,7 @@ func TestSAIRules(t *testing.T) {
 		msg  string // a fragment the message must contain
 	}{
 		{"unknown object type", createOp(halv1.ObjectType(99)), badType, "unknown object type 99"},
-		{"type the platform does not model", createOp(halv1.ObjectType(5)), badType, "unknown object type 5"},
+		{"type the platform does not model", createOp(halv1.ObjectType(7)), badType, "unknown object type 7"},
 		{"nil key", &halv1.Op{Kind: halv1.Op_KIND_CREATE}, badParam, "key missing"},
 		{"op kind unspecified", &halv1.Op{Key: &halv1.ObjectKey{Type: tVLAN}}, badParam, "op kind"},
 		{"unknown attribute", createOp(tVLAN, aU32("SAI_VLAN_ATTR_VLAN_ID", 11), aU32("SAI_VLAN_ATTR_NO_SUCH", 1)), badAttr, "SAI_VLAN_ATTR_NO_SUCH"},

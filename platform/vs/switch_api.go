@@ -43,7 +43,7 @@ func (s *Switch) Capabilities() *halv1.CapabilitiesResponse {
 
 func (s *Switch) tablesLocked() []*halv1.TableSize {
 	var out []*halv1.TableSize
-	for _, t := range []halv1.ObjectType{tMyMAC, tFDB, tRoute, tNeighbor, tNextHop} {
+	for _, t := range []halv1.ObjectType{tMyMAC, tFDB, tRoute, tNeighbor, tNextHop, tNHGroup, tNHGMember} {
 		out = append(out, &halv1.TableSize{Type: t, Capacity: uint32(s.st.caps[t]), Used: uint32(s.st.count[t])})
 	}
 	return out

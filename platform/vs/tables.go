@@ -120,6 +120,8 @@ type tables struct {
 	rifPortDup map[uint64]uint64         // port/LAG → PORT RIF oid
 	hostifName map[string]uint64
 	isoMemIdx  map[[2]uint64]uint64 // (group, object) → member oid
+	nhGroups   map[uint64]*nhGroup
+	nhgMemIdx  map[[2]uint64]uint64 // (group, next hop) → member oid
 }
 
 func newTables() tables {
@@ -141,6 +143,8 @@ func newTables() tables {
 		rifPortDup: map[uint64]uint64{},
 		hostifName: map[string]uint64{},
 		isoMemIdx:  map[[2]uint64]uint64{},
+		nhGroups:   map[uint64]*nhGroup{},
+		nhgMemIdx:  map[[2]uint64]uint64{},
 	}
 }
 
