@@ -465,13 +465,13 @@ func (p *probe) reset() {
 	p.mu.Unlock()
 }
 
-// first returns the time of the first event matching (db, key prefix) at
+// first returns the time of the first event matching (db, key prefix, op) at
 // or after start, relative to start; -1 when there is none.
-func (p *probe) first(start time.Time, db, keyPrefix string) time.Duration {
+func (p *probe) first(start time.Time, db, keyPrefix, op string) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, e := range p.evs {
-		if e.db == db && strings.HasPrefix(e.key, keyPrefix) && !e.at.Before(start) {
+		if e.db == db && strings.HasPrefix(e.key, keyPrefix) && (op == "" || e.op == op) && !e.at.Before(start) {
 			return e.at.Sub(start)
 		}
 	}
@@ -481,16 +481,21 @@ func (p *probe) first(start time.Time, db, keyPrefix string) time.Duration {
 // hop is one stage of the pipeline as seen in redis.
 type hop struct {
 	name, db, key string
+	op            string // the keyspace event ("" = any)
 }
 
 var (
-	hopPunt     = hop{"vsd: LLDPDU punted to the CPU (PacketIO, as pgwlldpd gets it)", "hal", "punt"}
-	hopPortOper = hop{"orchagent: STATE_DB PORT_TABLE|Ethernet8 written (oper status)", swss.StateDB, "PORT_TABLE|" + member}
-	hopPublish  = hop{"pgwlldpd: APP_DB learned-MAC change published", swss.ApplDB, "VLT_PROXY_GW_LEARNED_MAC_TABLE_KEY_SET"}
-	hopPop      = hop{"orchagent: learned-MAC row popped", swss.ApplDB, "VLT_PROXY_GW_LEARNED_MAC_TABLE:"}
-	hopSend     = hop{"orchagent: bulk sent to syncd (ASIC_STATE queue)", swss.AsicDB, "ASIC_STATE_KEY_VALUE_OP_QUEUE"}
-	hopSyncd    = hop{"syncd: ASIC_DB MY_MAC written (after the HAL write)", swss.AsicDB, "ASIC_STATE:SAI_OBJECT_TYPE_MY_MAC:"}
+	hopPunt     = hop{"vsd: LLDPDU punted to the CPU (PacketIO, as pgwlldpd gets it)", "hal", "punt", ""}
+	hopPortOper = hop{"orchagent: STATE_DB PORT_TABLE|Ethernet8 written (oper status)", swss.StateDB, "PORT_TABLE|" + member, ""}
+	hopPublish  = hop{"pgwlldpd: APP_DB learned-MAC change published", swss.ApplDB, "VLT_PROXY_GW_LEARNED_MAC_TABLE_KEY_SET", ""}
+	hopPop      = hop{"orchagent: learned-MAC row popped", swss.ApplDB, "VLT_PROXY_GW_LEARNED_MAC_TABLE:", ""}
+	hopSend     = hop{"orchagent: bulk sent to syncd (ASIC_STATE queue LPUSH)", swss.AsicDB, "ASIC_STATE_KEY_VALUE_OP_QUEUE", "lpush"}
+	hopSyncdPop = hop{"syncd: ASIC_STATE queue popped (LTRIM)", swss.AsicDB, "ASIC_STATE_KEY_VALUE_OP_QUEUE", "ltrim"}
+	hopSyncd    = hop{"syncd: ASIC_DB MY_MAC written (after the HAL write)", swss.AsicDB, "ASIC_STATE:SAI_OBJECT_TYPE_MY_MAC:", ""}
+	hopReply    = hop{"syncd: reply to orchagent (GETRESPONSE LPUSH)", swss.AsicDB, "GETRESPONSE_KEY_VALUE_OP_QUEUE", "lpush"}
 )
+
+var tlvHops = []hop{hopPunt, hopPublish, hopPop, hopSend, hopSyncdPop, hopSyncd, hopReply}
 
 type bench struct {
 	o     options
@@ -517,7 +522,7 @@ func (s *series) add(d, lo time.Duration, p *probe, start time.Time) {
 	s.samples, s.lo = append(s.samples, d), append(s.lo, lo)
 	at := map[string]time.Duration{}
 	for _, h := range s.hops {
-		if t := p.first(start, h.db, h.key); t >= 0 {
+		if t := p.first(start, h.db, h.key, h.op); t >= 0 {
 			at[h.name] = t
 		}
 	}
@@ -579,7 +584,7 @@ func (bn *bench) run(ctx context.Context) error {
 
 	cpu0 := readCPU()
 	// TLV received → MY_MAC in the platform, and shutdown → withdrawn.
-	tlv, shut := newSeries(hopPunt, hopPublish, hopPop, hopSend, hopSyncd), newSeries(hopPunt, hopPublish, hopPop, hopSend, hopSyncd)
+	tlv, shut := newSeries(tlvHops...), newSeries(tlvHops...)
 	chassis := lldp.MAC{0x02, 0x99, 0, 0, 0, 0x01}
 	shutdown, err := lldp.Encode(&lldp.PDU{Src: chassis, ChassisID: lldp.ChassisMAC(chassis), PortID: lldp.PortName("bench0")})
 	if err != nil {
@@ -602,7 +607,7 @@ func (bn *bench) run(ctx context.Context) error {
 	}
 
 	// Member link down → withdrawn (B local, A remote), then up → relearned.
-	down := newSeries(hopPortOper, hopPublish, hopPop, hopSend, hopSyncd)
+	down := newSeries(hopPortOper, hopPublish, hopPop, hopSend, hopSyncdPop, hopSyncd, hopReply)
 	var remote, relearn []time.Duration
 	for i := range bn.o.n {
 		if err := bn.pause(ctx); err != nil {
