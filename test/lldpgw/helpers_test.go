@@ -95,7 +95,7 @@ type node struct {
 	domain            int
 	cfg               *lab.SwitchConfig
 	app, state, asic  *redis.Client
-	config            *redis.Client
+	config, counters  *redis.Client
 	hal               *halclient.Client
 	ctl               vsv1.VsControlClient
 	closers           []func() error
@@ -123,7 +123,7 @@ func openNode(ctx context.Context, t *testing.T, l *lab.Lab, name string) *node 
 	for _, db := range []struct {
 		c    **redis.Client
 		name string
-	}{{&n.app, swss.ApplDB}, {&n.state, swss.StateDB}, {&n.asic, swss.AsicDB}, {&n.config, swss.ConfigDB}} {
+	}{{&n.app, swss.ApplDB}, {&n.state, swss.StateDB}, {&n.asic, swss.AsicDB}, {&n.config, swss.ConfigDB}, {&n.counters, swss.CountersDB}} {
 		d, err := swss.ConnectSocket(ctx, r.RedisSocket, db.name)
 		if err != nil {
 			t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vltgw/vltgw/lab"
+	"github.com/vltgw/vltgw/lldp"
 	vsv1 "github.com/vltgw/vltgw/proto/vs/v1"
 )
 
@@ -91,8 +92,9 @@ func tail(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// checkLearned checks a switch once its platform holds the MY_MAC set the
-// remote MACs want imply: ASIC_DB holds the same set, APP_DB has exactly
+// checkLearned waits until a switch's platform holds the MY_MAC set the
+// remote MACs want imply and ASIC_DB the same set, then checks (polling
+// until they agree) that APP_DB has exactly
 // those learned rows, learned on the member port from the far switch
 // (chassis farMAC), and STATE_DB has that one neighbour advertising them
 // (none when want is empty).
@@ -102,13 +104,11 @@ func checkLearned(ctx context.Context, t *testing.T, n *node, farMAC string, wan
 	defer cancel()
 	desired := n.desired(want...)
 	n.platformIs(ctx, t, time.Now(), desired)
-	asic, err := n.asicMyMAC(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !sameSet(asic, desired) {
-		t.Errorf("%s: ASIC_DB MY_MAC %s, want %s", n.name, setString(asic), setString(desired))
-	}
+	// syncd writes ASIC_DB after the platform took the write.
+	poll(ctx, t, time.Now(), n.name+" ASIC_DB MY_MAC = "+setString(desired), func() (bool, string, error) {
+		asic, err := n.asicMyMAC(ctx)
+		return sameSet(asic, desired), "ASIC_DB holds " + setString(asic), err
+	})
 	wantSet := toSet(want)
 	// pgwlldpd writes APP_DB, then STATE_DB, in the same flush: both are
 	// there by the time orchagent and syncd reached the platform, but poll
@@ -172,6 +172,10 @@ func toSet(s []string) map[string]bool {
 //   - transmit: turning vlt_peer_mac_transmit on at B (CONFIG_DB) makes A
 //     learn B' too; turning it off at A makes B drop A' (the TLV's set
 //     replaces the neighbour's); on again, B relearns it;
+//   - third neighbour: an LLDPDU injected at B's member port from a third
+//     gateway is learned beside A (B's own MAC in it ignored), its shutdown
+//     LLDPDU withdraws it at once; on a non-member port it is counted as
+//     ignored and learns nothing;
 //   - link down: pulling A's member port withdraws every learned MY_MAC
 //     entry from both platforms (A: its port is oper-down; B: its carrier
 //     drops) without waiting for the TTL; APP_DB, STATE_DB and ASIC_DB
@@ -212,6 +216,65 @@ func TestTwoDomains(t *testing.T) {
 		}
 		d = b.platformIs(ctx, t, start, b.desired(macA, macAPeer))
 		t.Logf("A: vlt_peer_mac_transmit on → A' back in B's platform after %s", d.Round(time.Microsecond))
+		checkLearned(ctx, t, b, macA, macA, macAPeer)
+	}) {
+		return
+	}
+
+	if !t.Run("third neighbour", func(t *testing.T) {
+		// A third gateway on B's member port (its LLDPDU injected into
+		// B's ingress pipeline as if off the wire) is learned beside A;
+		// its shutdown LLDPDU withdraws it at once; the same LLDPDU on a
+		// port outside the peer-domain link is counted and ignored.
+		third := lldp.MAC{0x02, 0x00, 0x00, 0x00, 0x33, 0x01}
+		thirdMAC := lldp.MAC{0x02, 0x00, 0x00, 0x00, 0x33, 0x02}
+		frame, err := lldp.Encode(&lldp.PDU{Src: third, ChassisID: lldp.ChassisMAC(third), PortID: lldp.PortName("eth1"),
+			TTL: 120, SystemName: "third", MACs: []lldp.MAC{thirdMAC, lldp.MAC{0x00, 0x01, 0xe8, 0x00, 0x01, 0x0a}}}) // and B's own MAC: ignored
+		if err != nil {
+			t.Fatal(err)
+		}
+		ignoredBefore, _ := b.counters.HGet(ctx, "VLT_PROXY_GW_LLDP_COUNTERS:Ethernet0", "ignored").Int()
+		if _, err := b.ctl.Inject(ctx, &vsv1.InjectRequest{Port: "Ethernet0", Frame: frame}); err != nil {
+			t.Fatal(err)
+		}
+		poll(ctx, t, time.Now(), "B: LLDPDU on Ethernet0 counted as ignored", func() (bool, string, error) {
+			n, err := b.counters.HGet(ctx, "VLT_PROXY_GW_LLDP_COUNTERS:Ethernet0", "ignored").Int()
+			return n > ignoredBefore, fmt.Sprintf("ignored %d (%v)", n, err), nil
+		})
+		start := time.Now()
+		if _, err := b.ctl.Inject(ctx, &vsv1.InjectRequest{Port: member, Frame: frame}); err != nil {
+			t.Fatal(err)
+		}
+		d := b.platformIs(ctx, t, start, b.desired(macA, macAPeer, thirdMAC.String()))
+		t.Logf("B: LLDPDU of a third neighbour injected at %s → its MAC in the platform after %s", member, d.Round(time.Microsecond))
+		// The Ethernet0 frame learned nothing: the set above is exact. The
+		// neighbour row shows what it advertises, B's own MAC included
+		// (only the learned set leaves it out).
+		poll(ctx, t, time.Now(), "B: APP_DB learned row and STATE_DB neighbour of the third gateway", func() (bool, string, error) {
+			got, err := b.learned(ctx)
+			if err != nil {
+				return false, "", err
+			}
+			nbrs, err := b.neighbors(ctx)
+			if err != nil {
+				return false, "", err
+			}
+			l, n := got[thirdMAC.String()], nbrs[member+"|"+third.String()]
+			ok := l["learned_on"] == member && strings.Contains(l["neighbor"], third.String()) && len(got) == 3 &&
+				sameSet(toSet(strings.Split(n["macs"], ",")), toSet([]string{thirdMAC.String(), macB})) &&
+				n["system_name"] == "third" && n["port_id"] == "eth1" && len(nbrs) == 2
+			return ok, fmt.Sprintf("learned %v, neighbours %v", got, nbrs), nil
+		})
+		shutdown, err := lldp.Encode(&lldp.PDU{Src: third, ChassisID: lldp.ChassisMAC(third), PortID: lldp.PortName("eth1")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start = time.Now()
+		if _, err := b.ctl.Inject(ctx, &vsv1.InjectRequest{Port: member, Frame: shutdown}); err != nil {
+			t.Fatal(err)
+		}
+		d = b.platformIs(ctx, t, start, b.desired(macA, macAPeer))
+		t.Logf("B: the third neighbour's shutdown LLDPDU → its MAC withdrawn from the platform after %s", d.Round(time.Microsecond))
 		checkLearned(ctx, t, b, macA, macA, macAPeer)
 	}) {
 		return
