@@ -18,12 +18,16 @@
 //     before the vs control Inject of that frame at B:Ethernet8 (it enters
 //     B's ingress pipeline as if it came off the wire, is trapped and punted
 //     to pgwlldpd over HAL PacketIO). Target: p99 < 10 ms.
+//   - pgw_tlv_received_to_mymac: the same samples from the moment the
+//     platform punted the LLDPDU to the CPU (seen on the bench's own
+//     PacketIO stream: vsd sends each punted frame to every stream, so this
+//     is when pgwlldpd's copy left vsd).
 //   - pgw_shutdown_to_withdrawn: the same neighbour's shutdown LLDPDU (TTL
 //     0) → its entries gone from B's platform (informational).
 //   - pgw_linkdown_to_withdrawn: B's member port pulled (vs SetLink
 //     Ethernet8 down; start immediately before the call) → every learned
 //     MY_MAC entry (A's MAC and A's VLT peer's, 4 entries) gone from B's
-//     platform; the entries of the VLT peer's MAC (peer routing) stay.
+//     platform; the entries of B's own VLT peer's MAC (peer routing) stay.
 //     Target: < 50 ms (held to p99 here).
 //   - pgw_linkdown_remote_to_withdrawn: the same pull seen from A (its
 //     carrier drops when B's end goes down) → B's MAC gone from A's
@@ -32,20 +36,24 @@
 //     (carrier, LLDPDU at port up rate-limited to one per second per port:
 //     informational).
 //
-// With -stages (default on) the p50 of when each hop was first seen after
-// the start is printed for the two targeted figures, from redis keyspace
-// events of B's databases: STATE_DB PORT_TABLE|Ethernet8 (orchagent: port
-// oper status; link down only), APP_DB VLT_PROXY_GW_LEARNED_MAC_TABLE_KEY_SET
+// With -stages (default on), where the time goes for the targeted figures:
+// per hop, the p50 over the samples and the value in the worst sample of
+// when it was first seen after the start — the punt (PacketIO), and keyspace
+// events of B's redis: STATE_DB PORT_TABLE|Ethernet8 (orchagent: port oper
+// status; link down), APP_DB VLT_PROXY_GW_LEARNED_MAC_TABLE_KEY_SET
 // (pgwlldpd published), APP_DB VLT_PROXY_GW_LEARNED_MAC_TABLE:2:* (orchagent
-// popped), ASIC_DB ASIC_STATE_KEY_VALUE_OP_QUEUE (orchagent sent the bulk to
-// syncd), ASIC_DB ASIC_STATE:SAI_OBJECT_TYPE_MY_MAC:* (syncd, after the HAL
-// write).
+// popped), ASIC_DB ASIC_STATE_KEY_VALUE_OP_QUEUE LPUSH (orchagent sent the
+// bulk) and LTRIM (syncd popped it), ASIC_DB ASIC_STATE:SAI_OBJECT_TYPE_MY_MAC:*
+// (syncd, after the HAL write), GETRESPONSE LPUSH (syncd's reply). "First"
+// is literal: on link down, orchagent's first bulk may carry other objects.
+// The machine's CPU use during the samples is printed too: on a shared
+// 2-CPU machine the tail is scheduling, not work.
 //
-// Output (scripts/bench.sh format), one figure per line:
+// Output (scripts/bench.sh format), one figure per line, and # comments:
 //
 //	BENCH <name> <value> <unit>
 //
-//	go run ./cmd/pgwbench [-n 50] [-bin dir] [-poll 200us] [-stages=true]
+//	go run ./cmd/pgwbench [-n 50] [-bin dir] [-poll 200us] [-stages=true] [-v] [-keep-logs]
 package main
 
 import (

@@ -94,10 +94,9 @@ func tail(s string, n int) string {
 
 // checkLearned waits until a switch's platform holds the MY_MAC set the
 // remote MACs want imply and ASIC_DB the same set, then checks (polling
-// until they agree) that APP_DB has exactly
-// those learned rows, learned on the member port from the far switch
-// (chassis farMAC), and STATE_DB has that one neighbour advertising them
-// (none when want is empty).
+// until they agree) that APP_DB has exactly those learned rows, learned on
+// the member port from the far switch (chassis farMAC), and STATE_DB has
+// that one neighbour advertising them (none when want is empty).
 func checkLearned(ctx context.Context, t *testing.T, n *node, farMAC string, want ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
