@@ -292,12 +292,12 @@ func TestRedisAppDBToASICAndBack(t *testing.T) {
 	// error with a reason; the rest keeps working.
 	e.produce(AppIntfTable, set("Vlan10:10.0.10.300/24", "family", "IPv4"), set("Vlan20:10.0.10.1/24", "family", "IPv4"))
 	e.produce(AppPortTable, set("Ethernet400", "lanes", "400,401,402,403"))
-	e.produce(AppRouteTable, set("10.9.0.0/16", "nexthop", "10.0.20.7,10.0.20.8", "ifname", "Vlan20,Vlan20"))
+	e.produce(AppRouteTable, set("10.9.0.0/16", "nexthop", "10.0.20.7,fc00:20::8", "ifname", "Vlan20,Vlan20"))
 	for key, want := range map[string][2]string{
 		"INTF_TABLE:Vlan10:10.0.10.300/24": {"invalid", `bad prefix "10.0.10.300/24"`},
 		"INTF_TABLE:Vlan20:10.0.10.1/24":   {"conflict", "duplicate IP: 10.0.10.1 is already configured by INTF_TABLE:Vlan10:10.0.10.1/24"},
 		"PORT_TABLE:Ethernet400":           {"invalid", "unknown port: no platform port has lanes 400,401,402,403"},
-		"ROUTE_TABLE:10.9.0.0/16":          {"invalid", "ECMP is not supported"},
+		"ROUTE_TABLE:10.9.0.0/16":          {"invalid", "nexthop fc00:20::8 is not of the family of 10.9.0.0/16"},
 	} {
 		e.until(key+" error", func() bool {
 			r := e.stateRow("ORCH_ERROR_TABLE|" + key)

@@ -11,9 +11,10 @@ import (
 
 // routeOrch owns ROUTE_TABLE (<prefix> {nexthop, ifname, blackhole}) in
 // the default virtual router. A route goes to one neighbour's next hop
-// (waiting until the neighbour exists), to a router interface (next hop
-// 0.0.0.0/:: with ifname: directly attached), or is dropped (blackhole).
-// ECMP is refused. As SONiC does, the default routes 0.0.0.0/0 and ::/0
+// (waiting until the neighbour exists), to a NEXT_HOP_GROUP when the row
+// lists several next hops (ECMP, see nexthopgroup.go), to a router
+// interface (next hop 0.0.0.0/:: with ifname: directly attached), or is
+// dropped (blackhole). As SONiC does, the default routes 0.0.0.0/0 and ::/0
 // exist from the start with PACKET_ACTION DROP; ROUTE_TABLE rows for them
 // set them, and deleting the row drops again.
 type routeOrch struct {
@@ -22,14 +23,16 @@ type routeOrch struct {
 	neighs *neighOrch
 	owners routeOwners
 	routes map[netip.Prefix]*route
+	nhgs   *nhGroups
 }
 
 // routeTarget is where a route sends packets.
 type routeTarget struct {
 	drop bool
-	nh   uint64 // NEXT_HOP or ROUTER_INTERFACE object
-	user string // the neighbour key or interface name it uses
-	intf bool   // user is an interface, not a neighbour
+	nh   uint64   // NEXT_HOP or ROUTER_INTERFACE object
+	user string   // the neighbour key or interface name it uses
+	intf bool     // user is an interface, not a neighbour
+	grp  *nhGroup // ECMP: the group nh is (users are its members' neighbours)
 }
 
 type route struct {
@@ -42,7 +45,8 @@ type route struct {
 const ownerDefaultRoute = "default route"
 
 func newRouteOrch(env *Env, intfs *intfsOrch, neighs *neighOrch, owners routeOwners) *routeOrch {
-	return &routeOrch{env: env, intfs: intfs, neighs: neighs, owners: owners, routes: make(map[netip.Prefix]*route)}
+	return &routeOrch{env: env, intfs: intfs, neighs: neighs, owners: owners, routes: make(map[netip.Prefix]*route),
+		nhgs: newNHGroups(env, neighs)}
 }
 
 func (o *routeOrch) Name() string     { return "routes" }
@@ -112,7 +116,7 @@ func (o *routeOrch) Sync(t *Task) Result {
 		}
 		return o.remove(t, r)
 	}
-	target, res := o.resolve(t, pfx)
+	target, hops, res := o.resolve(t, pfx)
 	if res != nil {
 		return *res
 	}
@@ -122,29 +126,83 @@ func (o *routeOrch) Sync(t *Task) Result {
 	if cur, ok := o.owners.owner(pfx); ok && cur != t.Name() && cur != ownerDefaultRoute {
 		return Conflict("prefix %s is owned by %s", pfx, cur)
 	}
+	done := Applied()
+	if hops != nil {
+		var grp *nhGroup
+		target, grp, done = o.ecmpTarget(t, r, hops)
+		if grp == nil {
+			return done
+		}
+	}
 	if r == nil {
-		return o.create(t, pfx, target)
+		if res := o.create(t, pfx, target); res.kind != kindApplied {
+			if target.grp != nil {
+				o.nhgs.dropIfUnused(target.grp)
+			}
+			return res
+		}
+		return done
 	}
 	r.key = t.Key
 	o.owners.claim(pfx, t.Name())
 	if r.target != target {
 		o.retarget(t, r, target)
 	}
-	return Applied()
+	return done
 }
 
-// resolve turns the row's fields into a target; a non-nil Result says why
-// it cannot (yet).
-func (o *routeOrch) resolve(t *Task, pfx netip.Prefix) (routeTarget, *Result) {
-	fail := func(r Result) (routeTarget, *Result) { return routeTarget{}, &r }
+// ecmpTarget finds or makes the next hop group of a row's next hops and
+// brings its members in line with the resolved neighbours. The Result is
+// Applied when every next hop is a member, Pending (naming the missing
+// ones) when some are not resolved yet: the route is installed over the
+// others and the retry adds them. grp is nil when nothing can be
+// installed (Result says why).
+func (o *routeOrch) ecmpTarget(t *Task, r *route, hops hopSet) (routeTarget, *nhGroup, Result) {
+	found, missing := o.nhgs.resolved(hops)
+	if len(found) == 0 {
+		return routeTarget{}, nil, Pending("none of the next hops %s is a resolved neighbor", hops.key())
+	}
+	var cur *nhGroup
+	if r != nil {
+		cur = r.target.grp
+	}
+	grp, err := o.nhgs.forRoute(t, cur, hops)
+	if err != nil {
+		if grp != nil {
+			o.nhgs.dropIfUnused(grp)
+		}
+		return routeTarget{}, nil, Failed(err)
+	}
+	res := Applied()
+	if len(missing) > 0 {
+		res = Pending("next hop(s) %s not resolved neighbors yet; forwarding over %d of %d", hopSet(missing).key(), len(found), len(hops))
+	}
+	return routeTarget{nh: grp.oid, grp: grp}, grp, res
+}
+
+// resolve turns the row's fields into a target, or for several distinct
+// next hops into their set (the caller makes the group); a non-nil Result
+// says why it cannot (yet).
+func (o *routeOrch) resolve(t *Task, pfx netip.Prefix) (routeTarget, hopSet, *Result) {
+	fail := func(r Result) (routeTarget, hopSet, *Result) { return routeTarget{}, nil, &r }
 	if bh := t.Fields["blackhole"]; bh == "true" {
-		return routeTarget{drop: true}, nil
+		return routeTarget{drop: true}, nil, nil
 	} else if bh != "" && bh != "false" {
 		return fail(Invalid("blackhole %q: want true or false", bh))
 	}
 	nhs, ifs := splitList(t.Fields["nexthop"]), splitList(t.Fields["ifname"])
 	if len(nhs) > 1 || len(ifs) > 1 {
-		return fail(Invalid("ECMP is not supported (%d next hops: %s); give one nexthop", max(len(nhs), len(ifs)), t.Fields["nexthop"]))
+		hops, res := parseHops(pfx, nhs, ifs)
+		if res != nil {
+			return fail(*res)
+		}
+		if len(hops) > 1 {
+			return routeTarget{}, hops, nil
+		}
+		nhs, ifs = []string{hops[0].ip.String()}, nil // "a,a": one next hop
+		if hops[0].ifname != "" {
+			ifs = []string{hops[0].ifname}
+		}
 	}
 	if len(nhs) == 0 && len(ifs) == 0 {
 		return fail(Invalid("no nexthop, ifname or blackhole"))
@@ -172,7 +230,7 @@ func (o *routeOrch) resolve(t *Task, pfx netip.Prefix) (routeTarget, *Result) {
 		if !ok {
 			return fail(Pending("router interface %s does not exist", ifname))
 		}
-		return routeTarget{nh: ri.RIF, user: ifname, intf: true}, nil
+		return routeTarget{nh: ri.RIF, user: ifname, intf: true}, nil, nil
 	}
 	n := o.neighs.find(ifname, nh)
 	if n == nil {
@@ -182,7 +240,36 @@ func (o *routeOrch) resolve(t *Task, pfx netip.Prefix) (routeTarget, *Result) {
 		}
 		return fail(Pending("next hop %s%s is not a resolved neighbor", nh, where))
 	}
-	return routeTarget{nh: n.nextHop, user: n.key}, nil
+	return routeTarget{nh: n.nextHop, user: n.key}, nil, nil
+}
+
+// parseHops reads an ECMP row's next hops ("a,b") and interfaces ("x,y",
+// paired one to one, or absent) into their canonical set.
+func parseHops(pfx netip.Prefix, nhs, ifs []string) (hopSet, *Result) {
+	fail := func(r Result) (hopSet, *Result) { return nil, &r }
+	if len(ifs) > 0 && len(ifs) != len(nhs) {
+		return fail(Invalid("%d ifname(s) for %d nexthop(s): the lists pair up one to one", len(ifs), len(nhs)))
+	}
+	hops := make([]hop, 0, len(nhs))
+	for i, s := range nhs {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return fail(Invalid("nexthop %q is not an IP address", s))
+		}
+		a = a.Unmap()
+		if a.Is4() != pfx.Addr().Is4() {
+			return fail(Invalid("nexthop %s is not of the family of %s", a, pfx))
+		}
+		if a.IsUnspecified() {
+			return fail(Invalid("nexthop %s: ECMP over directly attached interfaces is not supported; give the next hop addresses", a))
+		}
+		h := hop{ip: a}
+		if len(ifs) > 0 {
+			h.ifname = ifs[i]
+		}
+		hops = append(hops, h)
+	}
+	return newHopSet(hops), nil
 }
 
 func splitList(s string) []string {
@@ -205,6 +292,10 @@ func targetAttrs(tg routeTarget) []sairedis.Attr {
 func (o *routeOrch) use(t *Task, tg routeTarget, add bool) {
 	user := t.Name()
 	switch {
+	case tg.grp != nil && add:
+		o.nhgs.acquire(tg.grp, user)
+	case tg.grp != nil:
+		o.nhgs.release(tg.grp, user)
 	case tg.user == "":
 	case tg.intf && add:
 		o.intfs.addUser(tg.user, user)
@@ -228,7 +319,9 @@ func (o *routeOrch) create(t *Task, pfx netip.Prefix, tg routeTarget) Result {
 			delete(o.routes, pfx)
 			o.owners.release(pfx, t.Name())
 			o.use(t, r.target, false)
-			t.Fail(err)
+			if !refusedFor(r.target, t) {
+				t.Fail(err)
+			}
 		}
 	})
 	if err != nil {
@@ -240,12 +333,13 @@ func (o *routeOrch) create(t *Task, pfx netip.Prefix, tg routeTarget) Result {
 	return Applied()
 }
 
-// retarget moves an existing route: to a next hop (PACKET_ACTION FORWARD
-// first when it was dropping), or to drop (and the next hop cleared so
-// the neighbour can go).
+// retarget moves an existing route: to a next hop or group (PACKET_ACTION
+// FORWARD first when it was dropping), or to drop (and the next hop
+// cleared so the neighbour can go). The previous target is released after
+// the SETs are queued: a next hop group nothing uses any more is removed
+// once the route no longer points at it.
 func (o *routeOrch) retarget(t *Task, r *route, tg routeTarget) {
 	prev := r.target
-	o.use(t, prev, false)
 	o.use(t, tg, true)
 	r.target = tg
 	k := o.entryKey(r.prefix)
@@ -258,7 +352,9 @@ func (o *routeOrch) retarget(t *Task, r *route, tg routeTarget) {
 				o.use(t, prev, true)
 				r.target = prev
 			}
-			t.Fail(err)
+			if !refusedFor(tg, t) {
+				t.Fail(err)
+			}
 		}
 	}
 	var attrs []sairedis.Attr
@@ -272,10 +368,11 @@ func (o *routeOrch) retarget(t *Task, r *route, tg routeTarget) {
 	}
 	for _, a := range attrs {
 		if err := o.env.ASIC.Set(k, a, undo); err != nil {
-			undo(err)
+			undo(err) // back on prev: nothing to release
 			return
 		}
 	}
+	o.use(t, prev, false)
 }
 
 func (o *routeOrch) remove(t *Task, r *route) Result {
@@ -289,7 +386,6 @@ func (o *routeOrch) remove(t *Task, r *route) Result {
 	}
 	delete(o.routes, r.prefix)
 	o.owners.release(r.prefix, t.Name())
-	o.use(t, r.target, false)
 	err := o.env.ASIC.Remove(o.entryKey(r.prefix), func(err error) {
 		if err != nil && o.routes[r.prefix] == nil {
 			o.routes[r.prefix] = r
@@ -299,7 +395,12 @@ func (o *routeOrch) remove(t *Task, r *route) Result {
 		}
 	})
 	if err != nil {
+		o.routes[r.prefix] = r
+		o.owners.claim(r.prefix, t.Name())
 		return Failed(err)
 	}
+	// Released after the removal is queued: a group goes after the
+	// route that points at it.
+	o.use(t, r.target, false)
 	return Applied()
 }

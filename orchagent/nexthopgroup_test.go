@@ -1,0 +1,278 @@
+package orchagent
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/vltgw/vltgw/hal/sai"
+	"github.com/vltgw/vltgw/orchagent/sairedis"
+)
+
+// ecmpL3 is l3 with neighbours 10.0.10.2 (Vlan10), 10.0.20.2 and
+// 10.0.20.3 (Vlan20) resolved.
+func ecmpL3(t *testing.T) *harness {
+	h := l3(t)
+	h.set(AppNeighTable, "Vlan10:10.0.10.2", "neigh", "00:00:00:00:10:02", "family", "IPv4")
+	h.set(AppNeighTable, "Vlan20:10.0.20.2", "neigh", "00:00:00:00:20:02", "family", "IPv4")
+	h.set(AppNeighTable, "Vlan20:10.0.20.3", "neigh", "00:00:00:00:20:03", "family", "IPv4")
+	return h
+}
+
+// nhOID is the VID of the NEXT_HOP of a neighbour IP.
+func nhOID(h *harness, ip string) string {
+	h.t.Helper()
+	k, _ := h.find(tNextHop, attrNHIP, ip)
+	return oidOf(k)
+}
+
+// groupMembers maps each NEXT_HOP_GROUP VID to the next hop VIDs of its
+// members (sorted), checking every group has TYPE ECMP.
+func groupMembers(h *harness) map[string][]string {
+	h.t.Helper()
+	out := map[string][]string{}
+	for k, v := range h.asic.of(tNextHopGroup) {
+		if v[attrNHGType] != sai.NextHopGroupTypeECMP {
+			h.t.Fatalf("group %s %v", k, v)
+		}
+		out[oidOf(k)] = nil
+	}
+	for k, v := range h.asic.of(tNextHopGroupMember) {
+		g := v[attrNHGMemberGroup]
+		if _, ok := out[g]; !ok {
+			h.t.Fatalf("member %s of unknown group %s", k, g)
+		}
+		out[g] = append(out[g], v[attrNHGMemberNH])
+	}
+	for g := range out {
+		sortStrings(out[g])
+	}
+	return out
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+func sameSet(got []string, want ...string) bool {
+	sortStrings(want)
+	return strings.Join(got, " ") == strings.Join(want, " ")
+}
+
+// opsSince returns the ASIC ops logged after mark that mention what.
+func opsSince(h *harness, mark int, what string) []string {
+	var out []string
+	for _, op := range h.asic.ops[mark:] {
+		if strings.Contains(op, what) {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+// TestECMPRouteLifecycle: a ROUTE_TABLE row with two next hops becomes a
+// NEXT_HOP_GROUP with a member per resolved neighbour; routes with the
+// same set share it; set changes update members in place when the route
+// is the group's only user; the last route out removes the group.
+func TestECMPRouteLifecycle(t *testing.T) {
+	h := ecmpL3(t)
+	nh10, nh20, nh21 := nhOID(h, "10.0.10.2"), nhOID(h, "10.0.20.2"), nhOID(h, "10.0.20.3")
+
+	h.set(AppRouteTable, "10.3.0.0/16", "nexthop", "10.0.10.2,10.0.20.2", "ifname", "Vlan10,Vlan20")
+	h.wantNoError("ROUTE_TABLE:10.3.0.0/16")
+	groups := groupMembers(h)
+	if len(groups) != 1 {
+		t.Fatalf("groups %v\n%s", groups, h.asic.dump())
+	}
+	var gA string
+	for g, m := range groups {
+		gA = g
+		if !sameSet(m, nh10, nh20) {
+			t.Fatalf("members %v, want %s %s", m, nh10, nh20)
+		}
+	}
+	if r := wantRoute(h, "10.3.0.0/16"); r[attrRouteNextHop] != gA {
+		t.Fatalf("route %v, want NEXT_HOP_ID %s", r, gA)
+	}
+
+	// The same set in another order (and a duplicate): the same group.
+	h.set(AppRouteTable, "10.4.0.0/16", "nexthop", "10.0.20.2,10.0.10.2,10.0.20.2", "ifname", "Vlan20,Vlan10,Vlan20")
+	h.wantNoError("ROUTE_TABLE:10.4.0.0/16")
+	if r := wantRoute(h, "10.4.0.0/16"); r[attrRouteNextHop] != gA {
+		t.Fatalf("second route %v, want the shared group %s", r, gA)
+	}
+	h.wantCount(tNextHopGroup, 1)
+	h.wantCount(tNextHopGroupMember, 2)
+
+	// A member's neighbour cannot go while routes use the group.
+	h.del(AppNeighTable, "Vlan10:10.0.10.2")
+	h.wantError("NEIGH_TABLE:Vlan10:10.0.10.2", StatusPending, "is the next hop of ROUTE_TABLE:10.3.0.0/16, ROUTE_TABLE:10.4.0.0/16")
+	h.set(AppNeighTable, "Vlan10:10.0.10.2", "neigh", "00:00:00:00:10:02", "family", "IPv4")
+	h.wantNoError("NEIGH_TABLE:Vlan10:10.0.10.2")
+
+	// 10.4 changes its set while the group is shared: it moves to a new
+	// group with one SET; 10.3 keeps the old one untouched.
+	mark := len(h.asic.ops)
+	h.set(AppRouteTable, "10.4.0.0/16", "nexthop", "10.0.10.2,10.0.20.3", "ifname", "Vlan10,Vlan20")
+	h.wantNoError("ROUTE_TABLE:10.4.0.0/16")
+	groups = groupMembers(h)
+	gB := wantRoute(h, "10.4.0.0/16")[attrRouteNextHop]
+	if len(groups) != 2 || gB == gA || !sameSet(groups[gB], nh10, nh21) || !sameSet(groups[gA], nh10, nh20) {
+		t.Fatalf("groups %v, 10.4 on %s", groups, gB)
+	}
+	if ops := opsSince(h, mark, "ROUTE_ENTRY"); len(ops) != 1 || !strings.HasPrefix(ops[0], "set ") {
+		t.Fatalf("route ops %v, want one set", ops)
+	}
+
+	// 10.4 is gB's only user: a new set changes gB's members in place
+	// (added before removed), the route entry is not touched.
+	mark = len(h.asic.ops)
+	h.set(AppRouteTable, "10.4.0.0/16", "nexthop", "10.0.20.2,10.0.20.3", "ifname", "Vlan20,Vlan20")
+	h.wantNoError("ROUTE_TABLE:10.4.0.0/16")
+	groups = groupMembers(h)
+	if len(groups) != 2 || !sameSet(groups[gB], nh20, nh21) || wantRoute(h, "10.4.0.0/16")[attrRouteNextHop] != gB {
+		t.Fatalf("groups %v after the in-place change", groups)
+	}
+	ops := h.asic.ops[mark:]
+	if len(ops) != 2 || !strings.HasPrefix(ops[0], "create SAI_OBJECT_TYPE_NEXT_HOP_GROUP_MEMBER") ||
+		!strings.HasPrefix(ops[1], "remove SAI_OBJECT_TYPE_NEXT_HOP_GROUP_MEMBER") {
+		t.Fatalf("ops %v, want one member created then one removed", ops)
+	}
+
+	// To a set that already has a group: 10.4 joins gA, gB goes.
+	h.set(AppRouteTable, "10.4.0.0/16", "nexthop", "10.0.10.2,10.0.20.2", "ifname", "Vlan10,Vlan20")
+	if r := wantRoute(h, "10.4.0.0/16"); r[attrRouteNextHop] != gA {
+		t.Fatalf("10.4 %v, want back on %s", r, gA)
+	}
+	h.wantCount(tNextHopGroup, 1)
+	h.wantCount(tNextHopGroupMember, 2)
+
+	// Down to one next hop: the route points at the NEXT_HOP; with both
+	// routes off it, the group and its members go.
+	h.set(AppRouteTable, "10.4.0.0/16", "nexthop", "10.0.20.3", "ifname", "Vlan20")
+	if r := wantRoute(h, "10.4.0.0/16"); r[attrRouteNextHop] != nh21 {
+		t.Fatalf("10.4 %v, want %s", r, nh21)
+	}
+	h.wantCount(tNextHopGroup, 1)
+	h.del(AppRouteTable, "10.3.0.0/16")
+	h.wantNoError("ROUTE_TABLE:10.3.0.0/16")
+	h.wantCount(tNextHopGroup, 0)
+	h.wantCount(tNextHopGroupMember, 0)
+
+	// From one next hop back to two; blackhole; two again; deleted.
+	h.set(AppRouteTable, "10.4.0.0/16", "nexthop", "10.0.20.3,10.0.10.2", "ifname", "Vlan20,Vlan10")
+	gC := wantRoute(h, "10.4.0.0/16")[attrRouteNextHop]
+	if groups := groupMembers(h); len(groups) != 1 || !sameSet(groups[gC], nh10, nh21) {
+		t.Fatalf("groups %v, route on %s", groups, gC)
+	}
+	h.set(AppRouteTable, "10.4.0.0/16", "blackhole", "true")
+	if r := wantRoute(h, "10.4.0.0/16"); r[attrRouteAction] != actionDrop || r[attrRouteNextHop] != "oid:0x0" {
+		t.Fatalf("blackhole %v", r)
+	}
+	h.wantCount(tNextHopGroup, 0)
+	h.set(AppRouteTable, "10.4.0.0/16", "nexthop", "10.0.20.3,10.0.10.2", "ifname", "Vlan20,Vlan10")
+	if r := wantRoute(h, "10.4.0.0/16"); r[attrRouteAction] != actionForward || sairedis.VIDType(mustOID(t, r[attrRouteNextHop])) != tNextHopGroup {
+		t.Fatalf("forwarding again %v", r)
+	}
+	h.del(AppRouteTable, "10.4.0.0/16")
+	h.wantCount(tNextHopGroup, 0)
+	h.wantCount(tNextHopGroupMember, 0)
+	// Nothing holds the neighbours any more.
+	for _, k := range []string{"Vlan10:10.0.10.2", "Vlan20:10.0.20.2", "Vlan20:10.0.20.3"} {
+		h.del(AppNeighTable, k)
+		h.wantNoError("NEIGH_TABLE:" + k)
+	}
+	h.wantCount(tNextHop, 0)
+	if len(h.errorKeys()) != 0 {
+		t.Fatalf("errors left: %v", h.errorKeys())
+	}
+}
+
+func mustOID(t *testing.T, s string) uint64 {
+	t.Helper()
+	v, err := sairedis.ParseOID(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestECMPUnresolvedNextHops: with no neighbour the row waits; with some,
+// the group is made of the resolved ones and the row stays pending naming
+// the others; each neighbour that appears joins the group.
+func TestECMPUnresolvedNextHops(t *testing.T) {
+	h := l3(t)
+	const key = "ROUTE_TABLE:10.3.0.0/16"
+	h.set(AppRouteTable, "10.3.0.0/16", "nexthop", "10.0.10.2,10.0.20.2,10.0.20.3", "ifname", "Vlan10,Vlan20,Vlan20")
+	h.wantError(key, StatusPending, "none of the next hops 10.0.10.2@Vlan10,10.0.20.2@Vlan20,10.0.20.3@Vlan20 is a resolved neighbor")
+	h.wantCount(tNextHopGroup, 0)
+	if _, _, ok := routeOf(h, "10.3.0.0/16"); ok {
+		t.Fatal("route installed without any next hop")
+	}
+
+	h.set(AppNeighTable, "Vlan20:10.0.20.2", "neigh", "00:00:00:00:20:02", "family", "IPv4")
+	h.wantError(key, StatusPending, "next hop(s) 10.0.10.2@Vlan10,10.0.20.3@Vlan20 not resolved neighbors yet; forwarding over 1 of 3")
+	g := wantRoute(h, "10.3.0.0/16")[attrRouteNextHop]
+	if groups := groupMembers(h); len(groups) != 1 || !sameSet(groups[g], nhOID(h, "10.0.20.2")) {
+		t.Fatalf("groups %v, route on %s", groups, g)
+	}
+
+	h.set(AppNeighTable, "Vlan10:10.0.10.2", "neigh", "00:00:00:00:10:02", "family", "IPv4")
+	h.wantError(key, StatusPending, "forwarding over 2 of 3")
+	h.set(AppNeighTable, "Vlan20:10.0.20.3", "neigh", "00:00:00:00:20:03", "family", "IPv4")
+	h.wantNoError(key)
+	if groups := groupMembers(h); len(groups) != 1 || !sameSet(groups[g], nhOID(h, "10.0.10.2"), nhOID(h, "10.0.20.2"), nhOID(h, "10.0.20.3")) {
+		t.Fatalf("groups %v", groups)
+	}
+	if r := wantRoute(h, "10.3.0.0/16"); r[attrRouteNextHop] != g {
+		t.Fatalf("the route moved: %v (group %s)", r, g)
+	}
+
+	// Without ifname, next hops are found by address (as single ones).
+	h.set(AppRouteTable, "10.5.0.0/16", "nexthop", "10.0.10.2,10.0.20.2")
+	h.wantNoError("ROUTE_TABLE:10.5.0.0/16")
+	h.wantCount(tNextHopGroup, 2)
+	// IPv6 ECMP on the default route: set, then the row deleted drops again.
+	h.set(AppNeighTable, "Vlan20:fc00:20::2", "neigh", "00:00:00:00:20:02", "family", "IPv6")
+	h.set(AppNeighTable, "Vlan20:fc00:20::3", "neigh", "00:00:00:00:20:03", "family", "IPv6")
+	h.set(AppRouteTable, "::/0", "nexthop", "fc00:20::2,fc00:20::3", "ifname", "Vlan20,Vlan20")
+	h.wantNoError("ROUTE_TABLE:::/0")
+	if r := wantRoute(h, "::/0"); r[attrRouteAction] != actionForward || sairedis.VIDType(mustOID(t, r[attrRouteNextHop])) != tNextHopGroup {
+		t.Fatalf("default route %v", r)
+	}
+	h.wantCount(tNextHopGroup, 3)
+	h.del(AppRouteTable, "::/0")
+	if r := wantRoute(h, "::/0"); r[attrRouteAction] != actionDrop || r[attrRouteNextHop] != "oid:0x0" {
+		t.Fatalf("default route after delete %v", r)
+	}
+	h.wantCount(tNextHopGroup, 2)
+}
+
+// TestECMPGroupRefused: a refused group create fails the row with the SAI
+// status and leaves nothing behind; the retry succeeds.
+func TestECMPGroupRefused(t *testing.T) {
+	h := ecmpL3(t)
+	h.asic.refuse[tNextHopGroup] = "SAI_STATUS_TABLE_FULL"
+	h.set(AppRouteTable, "10.3.0.0/16", "nexthop", "10.0.10.2,10.0.20.2", "ifname", "Vlan10,Vlan20")
+	h.wantError("ROUTE_TABLE:10.3.0.0/16", "SAI_STATUS_TABLE_FULL", "next hop group 10.0.10.2@Vlan10,10.0.20.2@Vlan20")
+	h.wantCount(tNextHopGroup, 0)
+	h.wantCount(tNextHopGroupMember, 0)
+	if _, _, ok := routeOf(h, "10.3.0.0/16"); ok {
+		t.Fatal("route installed on a refused group")
+	}
+	// The neighbours are free (the undo released them).
+	delete(h.asic.refuse, tNextHopGroup)
+	h.clock.Advance(retryMax)
+	h.a.core.retryDue(h.clock.Now())
+	h.settle()
+	h.wantNoError("ROUTE_TABLE:10.3.0.0/16")
+	h.wantCount(tNextHopGroup, 1)
+	h.wantCount(tNextHopGroupMember, 2)
+	h.del(AppRouteTable, "10.3.0.0/16")
+	h.wantCount(tNextHopGroup, 0)
+	h.del(AppNeighTable, "Vlan10:10.0.10.2")
+	h.wantNoError("NEIGH_TABLE:Vlan10:10.0.10.2")
+}

@@ -1,0 +1,147 @@
+package orchagent
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/vltgw/vltgw/hal/sai"
+	"github.com/vltgw/vltgw/platform/vs"
+	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
+)
+
+// TestECMPOnTheVirtualSwitch: a ROUTE_TABLE row with two next hops, through
+// orchagent, the real syncd and platform/vs: ASIC_DB holds the group, its
+// two members and the route pointing at it; routed frames of different
+// flows leave by both next hops (rewritten for each), one flow always by
+// the same one; one next hop less sends every flow the remaining way; the
+// row deleted takes the group away in ASIC_DB and in the platform.
+func TestECMPOnTheVirtualSwitch(t *testing.T) {
+	sw, sock := startVS(t, "single.yaml")
+	e := newStackEnv(t, sock)
+	e.produce(AppPortTable, set("Ethernet0", "lanes", "0,1,2,3", "admin_status", "up"),
+		set("Ethernet4", "lanes", "4,5,6,7", "admin_status", "up"), set("Ethernet8", "lanes", "8,9,10,11", "admin_status", "up"))
+	e.start()
+	e.produce(AppVlanTable, set("Vlan10"), set("Vlan20"), set("Vlan30"))
+	e.produce(AppVlanMemberTable, set("Vlan10:Ethernet0", "tagging_mode", "untagged"),
+		set("Vlan20:Ethernet4", "tagging_mode", "untagged"), set("Vlan30:Ethernet8", "tagging_mode", "untagged"))
+	e.produce(AppIntfTable, set("Vlan10"), set("Vlan20"), set("Vlan30"),
+		set("Vlan10:10.0.10.1/24", "family", "IPv4"), set("Vlan20:10.0.20.1/24", "family", "IPv4"), set("Vlan30:10.0.30.1/24", "family", "IPv4"))
+	e.produce(AppNeighTable, set("Vlan20:10.0.20.2", "neigh", "02:00:00:00:20:02", "family", "IPv4"),
+		set("Vlan30:10.0.30.2", "neigh", "02:00:00:00:30:02", "family", "IPv4"))
+	e.produce(AppRouteTable, set("192.168.0.0/16", "nexthop", "10.0.20.2,10.0.30.2", "ifname", "Vlan20,Vlan30"))
+
+	var group string
+	e.until("group, members and route in ASIC_DB", func() bool {
+		groups := e.asicObjects(tNextHopGroup)
+		if len(groups) != 1 || e.asicCount(tNextHopGroupMember) != 2 {
+			return false
+		}
+		for k, v := range groups {
+			if v[attrNHGType] != sai.NextHopGroupTypeECMP {
+				t.Fatalf("group %s %v", k, v)
+			}
+			group = k[strings.Index(k, "oid:"):]
+		}
+		return e.asicHas(tRoute, attrRouteNextHop, group)
+	})
+	for k, v := range e.asicObjects(tNextHopGroupMember) {
+		if v[attrNHGMemberGroup] != group || !strings.HasPrefix(v[attrNHGMemberNH], "oid:0x4") {
+			t.Fatalf("member %s %v (group %s)", k, v, group)
+		}
+	}
+	e.until("ports oper up", func() bool {
+		for _, p := range []string{"Ethernet0", "Ethernet4", "Ethernet8"} {
+			if e.stateRow("PORT_TABLE|" + p)["oper_status"] != "up" {
+				return false
+			}
+		}
+		return true
+	})
+	if st := e.stateRow("ORCH_ERROR_TABLE|ROUTE_TABLE:192.168.0.0/16"); len(st) != 0 {
+		t.Fatalf("route row error %v", st)
+	}
+
+	routerMAC, _ := net.ParseMAC("52:54:00:00:01:01")
+	host, _ := net.ParseMAC("02:00:00:00:10:02")
+	nhMAC := map[string]string{"Ethernet4": "02:00:00:00:20:02", "Ethernet8": "02:00:00:00:30:02"}
+	// send routes one frame of the flow to 192.168.<i>.9 and returns the
+	// port it left by, checking the rewrite.
+	send := func(i int) string {
+		t.Helper()
+		in := ipv4Frame(routerMAC, host, net.IPv4(10, 0, 10, 2), net.IPv4(192, 168, byte(i), 9), 64)
+		sw.Captured("", true)
+		if err := sw.Inject("Ethernet0", in); err != nil {
+			t.Fatal(err)
+		}
+		frames, err := sw.Captured("", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(frames) != 1 {
+			_, stages := sw.Counters()
+			t.Fatalf("flow %d: %d frames out, want 1; counters %v", i, len(frames), stages)
+		}
+		f := frames[0]
+		if got := net.HardwareAddr(f.Frame[0:6]).String(); got != nhMAC[f.Port] {
+			t.Fatalf("flow %d left %s to %s, want that port's next hop %s", i, f.Port, got, nhMAC[f.Port])
+		}
+		if f.Frame[14+8] != 63 || ipChecksum(f.Frame[14:34]) != 0 || !bytes.Equal(f.Frame[34:], in[34:]) {
+			t.Fatalf("flow %d: bad rewrite % x", i, f.Frame[:34])
+		}
+		return f.Port
+	}
+	paths := map[string]int{}
+	for i := 0; i < 32; i++ {
+		paths[send(i)]++
+	}
+	if paths["Ethernet4"] == 0 || paths["Ethernet8"] == 0 {
+		t.Fatalf("32 flows took %v, want both next hops", paths)
+	}
+	first := send(7)
+	for n := 0; n < 10; n++ {
+		if p := send(7); p != first {
+			t.Fatalf("one flow left by %s then %s", first, p)
+		}
+	}
+
+	// Down to one next hop: every flow takes it, the group goes.
+	e.produce(AppRouteTable, set("192.168.0.0/16", "nexthop", "10.0.30.2", "ifname", "Vlan30"))
+	e.until("route on the single next hop, group gone", func() bool {
+		return e.asicCount(tNextHopGroup) == 0 && e.asicCount(tNextHopGroupMember) == 0 && !e.asicHas(tRoute, attrRouteNextHop, group)
+	})
+	for i := 0; i < 8; i++ {
+		if p := send(i); p != "Ethernet8" {
+			t.Fatalf("flow %d left by %s with one next hop left", i, p)
+		}
+	}
+	// Two again, then deleted: nothing of the group stays in the platform.
+	e.produce(AppRouteTable, set("192.168.0.0/16", "nexthop", "10.0.30.2,10.0.20.2", "ifname", "Vlan30,Vlan20"))
+	e.until("group back", func() bool { return e.asicCount(tNextHopGroup) == 1 && e.asicCount(tNextHopGroupMember) == 2 })
+	e.produce(AppRouteTable, del("192.168.0.0/16"))
+	e.until("route and group gone", func() bool {
+		return e.asicCount(tNextHopGroup) == 0 && e.asicCount(tNextHopGroupMember) == 0 && e.asicCount(tRoute) == 8
+	})
+	e.produce(AppNeighTable, del("Vlan20:10.0.20.2"), del("Vlan30:10.0.30.2"))
+	e.until("neighbours gone", func() bool { return e.asicCount(tNextHop) == 0 })
+	if n := platformCount(t, sw, tNextHopGroup) + platformCount(t, sw, tNextHopGroupMember); n != 0 {
+		t.Fatalf("%d next hop group objects left in the platform", n)
+	}
+	if keys, _ := e.state.Client.Keys(context.Background(), "ORCH_ERROR_TABLE|*").Result(); len(keys) != 0 {
+		t.Fatalf("errors left: %v", keys)
+	}
+}
+
+// platformCount is the platform's use of a table.
+func platformCount(t *testing.T, sw *vs.Switch, typ halv1.ObjectType) int {
+	t.Helper()
+	for _, tb := range sw.Capabilities().GetTables() {
+		if tb.GetType() == typ {
+			return int(tb.GetUsed())
+		}
+	}
+	t.Fatalf("platform has no %v table", typ)
+	return 0
+}
