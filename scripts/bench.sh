@@ -15,6 +15,9 @@ report=bench-report/report.txt
   echo "## syncd: ASIC_STATE bulkcreate of 64k MY_MAC → platform → ASIC_DB (go test -bench BulkCreateMyMac ./syncd)"
   go test -run '^$' -bench 'BulkCreateMyMac' -benchtime 5x ./syncd | grep -E '^Benchmark'
   echo
+  echo "## LLDP proxy gateway, two switches on real processes: TLV → MY_MAC in the platform, member link down → withdrawn (go run ./cmd/pgwbench)"
+  go run ./cmd/pgwbench -n 50 || echo "BENCH pgwbench error: exit $?"
+  echo
   echo "## lldp: decode and agent receive (go test -bench . ./lldp)"
   go test -run '^$' -bench . -benchmem ./lldp | grep -E '^Benchmark'
   for pkg in ./platform/vs ./orchagent/... ./cfgmgr/...; do
