@@ -145,3 +145,84 @@ func platformCount(t *testing.T, sw *vs.Switch, typ halv1.ObjectType) int {
 	t.Fatalf("platform has no %v table", typ)
 	return 0
 }
+
+// ecmpPaths maps each route prefix pointing at a NEXT_HOP_GROUP to the
+// next hop IPs of the group's members, sorted, as ASIC_DB holds them.
+func ecmpPaths(e *stackEnv) map[string]string {
+	nhIP := map[string]string{}
+	for k, v := range e.asicObjects(tNextHop) {
+		nhIP[k[strings.Index(k, "oid:"):]] = v[attrNHIP]
+	}
+	members := map[string][]string{}
+	for _, v := range e.asicObjects(tNextHopGroupMember) {
+		members[v[attrNHGMemberGroup]] = append(members[v[attrNHGMemberGroup]], nhIP[v[attrNHGMemberNH]])
+	}
+	out := map[string]string{}
+	for k, v := range e.asicObjects(tRoute) {
+		if m, ok := members[v[attrRouteNextHop]]; ok {
+			sortStrings(m)
+			dest := k[strings.Index(k, `"dest":"`)+8:]
+			out[dest[:strings.Index(dest, `"`)]] = strings.Join(m, ",")
+		}
+	}
+	return out
+}
+
+// TestECMPRestart: orchagent restarts with next hop groups in place. With
+// one group the replayed view matches what the platform holds and nothing
+// is removed or re-created. With several groups the view converges to
+// the same paths, but syncd's view matching pairs groups by their
+// create-only attributes (TYPE only) and may pair them wrongly, then
+// fixes members and route NEXT_HOP_IDs up: sairedis matches groups by
+// their members (ComparisonLogic) to avoid that churn; syncd does not yet.
+func TestECMPRestart(t *testing.T) {
+	hal := newHalFake()
+	e := newStackEnv(t, serveHalFake(t, hal))
+	e.produce(AppPortTable, set("Ethernet0", "lanes", "0,1,2,3", "admin_status", "up"), set("Ethernet4", "lanes", "4,5,6,7", "admin_status", "up"))
+	e.start()
+	e.produce(AppVlanTable, set("Vlan10"), set("Vlan20"))
+	e.produce(AppVlanMemberTable, set("Vlan10:Ethernet0", "tagging_mode", "untagged"), set("Vlan20:Ethernet4", "tagging_mode", "untagged"))
+	e.produce(AppIntfTable, set("Vlan10"), set("Vlan20"), set("Vlan10:10.0.10.1/24", "family", "IPv4"), set("Vlan20:10.0.20.1/24", "family", "IPv4"))
+	e.produce(AppNeighTable, set("Vlan10:10.0.10.2", "neigh", "02:00:00:00:10:02", "family", "IPv4"),
+		set("Vlan20:10.0.20.2", "neigh", "02:00:00:00:20:02", "family", "IPv4"), set("Vlan20:10.0.20.3", "neigh", "02:00:00:00:20:03", "family", "IPv4"))
+	e.produce(AppRouteTable, set("192.168.0.0/16", "nexthop", "10.0.10.2,10.0.20.2", "ifname", "Vlan10,Vlan20"),
+		set("192.170.0.0/16", "nexthop", "10.0.20.2,10.0.10.2", "ifname", "Vlan20,Vlan10"))
+	e.until("one group, two members", func() bool {
+		return e.asicCount(tNextHopGroup) == 1 && e.asicCount(tNextHopGroupMember) == 2 && e.asicCount(tRoute) == 8
+	})
+	types := []halv1.ObjectType{tRoute, tNextHop, tNextHopGroup, tNextHopGroupMember}
+	before := e.asicKeys(types...)
+	writes := hal.writeCounts()
+	e.shutdown()
+	e.start()
+	e.until("view applied", func() bool { return len(e.asicKeys(types...)) == len(before) })
+	if got := hal.writeCounts(); got[halv1.Op_KIND_CREATE] != writes[halv1.Op_KIND_CREATE] || got[halv1.Op_KIND_REMOVE] != writes[halv1.Op_KIND_REMOVE] {
+		t.Fatalf("restart churned the platform: writes %v → %v", writes, got)
+	}
+	if got := ecmpPaths(e); len(got) != 2 || got["192.168.0.0/16"] != "10.0.10.2,10.0.20.2" || got["192.170.0.0/16"] != "10.0.10.2,10.0.20.2" {
+		t.Fatalf("paths after the restart %v", got)
+	}
+
+	e.produce(AppRouteTable, set("192.169.0.0/16", "nexthop", "10.0.20.2,10.0.20.3", "ifname", "Vlan20,Vlan20"))
+	e.until("two groups, four members", func() bool {
+		return e.asicCount(tNextHopGroup) == 2 && e.asicCount(tNextHopGroupMember) == 4 && e.asicCount(tRoute) == 9
+	})
+	want := map[string]string{"192.168.0.0/16": "10.0.10.2,10.0.20.2", "192.169.0.0/16": "10.0.20.2,10.0.20.3", "192.170.0.0/16": "10.0.10.2,10.0.20.2"}
+	if got := ecmpPaths(e); len(got) != 3 || got["192.168.0.0/16"] != want["192.168.0.0/16"] || got["192.169.0.0/16"] != want["192.169.0.0/16"] {
+		t.Fatalf("paths %v", got)
+	}
+	writes = hal.writeCounts()
+	e.shutdown()
+	e.start()
+	e.until("the same paths after the restart", func() bool {
+		got := ecmpPaths(e)
+		return len(got) == 3 && got["192.168.0.0/16"] == want["192.168.0.0/16"] && got["192.169.0.0/16"] == want["192.169.0.0/16"] &&
+			got["192.170.0.0/16"] == want["192.170.0.0/16"] && e.asicCount(tNextHopGroup) == 2 && e.asicCount(tNextHopGroupMember) == 4
+	})
+	if hal.count(tNextHopGroup) != 2 || hal.count(tNextHopGroupMember) != 4 {
+		t.Fatalf("platform holds %d groups, %d members", hal.count(tNextHopGroup), hal.count(tNextHopGroupMember))
+	}
+	got := hal.writeCounts()
+	t.Logf("restart with two groups: %d creates, %d removes, %d sets on the platform",
+		got[halv1.Op_KIND_CREATE]-writes[halv1.Op_KIND_CREATE], got[halv1.Op_KIND_REMOVE]-writes[halv1.Op_KIND_REMOVE], got[halv1.Op_KIND_SET]-writes[halv1.Op_KIND_SET])
+}
