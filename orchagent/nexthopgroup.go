@@ -37,6 +37,15 @@ import (
 //
 // A member's neighbour cannot be removed while a route uses the group
 // (NEIGH_TABLE answers Pending naming the routes), as for single next hops.
+//
+// Link state (SONiC's NHFLAGS_IFDOWN): when a routed port or LAG
+// (EthernetN, PortChannelN) goes oper down, the members of next hops on it
+// leave their groups, so flows hash over the paths that work; they come
+// back when it goes up. The routes of the groups concerned are synced
+// again on each oper status event; a route losing members this way is
+// Pending and names them. When every next hop of a group is down the
+// members stay (there is no better path; the links drop the traffic).
+// VLAN interfaces have no oper status of their own and are not tracked.
 
 const (
 	tNextHopGroup       = halv1.ObjectType_OBJECT_TYPE_NEXT_HOP_GROUP
@@ -125,25 +134,52 @@ type nhGroups struct {
 	env    *Env
 	neighs *neighOrch
 	byKey  map[string]*nhGroup
+	down   map[string]bool // ports and LAGs whose last oper status event was down
 }
 
 func newNHGroups(env *Env, neighs *neighOrch) *nhGroups {
-	return &nhGroups{env: env, neighs: neighs, byKey: make(map[string]*nhGroup)}
+	return &nhGroups{env: env, neighs: neighs, byKey: make(map[string]*nhGroup), down: make(map[string]bool)}
 }
 
-// resolved returns the neighbours of the set's next hops that exist, and
-// the next hops that have none yet.
-func (g *nhGroups) resolved(s hopSet) (map[hop]*neighbor, []hop) {
-	found := make(map[hop]*neighbor, len(s))
-	var missing []hop
+// resolved returns the usable neighbours of the set's next hops, the next
+// hops without a neighbour yet, and those whose interface is oper down.
+func (g *nhGroups) resolved(s hopSet) (found map[hop]*neighbor, missing, down []hop) {
+	found = make(map[hop]*neighbor, len(s))
 	for _, h := range s {
-		if n := g.neighs.find(h.ifname, h.ip); n != nil {
-			found[h] = n
-		} else {
+		switch n := g.neighs.find(h.ifname, h.ip); {
+		case n == nil:
 			missing = append(missing, h)
+		case g.down[n.ifname]:
+			down = append(down, h)
+		default:
+			found[h] = n
 		}
 	}
-	return found, missing
+	return found, missing, down
+}
+
+// onOperStatus follows the oper status of ports and LAGs and syncs again
+// the routes of every group with a next hop that may sit on it.
+func (g *nhGroups) onOperStatus(ev OperStatusEvent) {
+	if g.down[ev.Name] == !ev.Up {
+		return
+	}
+	if ev.Up {
+		delete(g.down, ev.Name)
+	} else {
+		g.down[ev.Name] = true
+	}
+	for _, grp := range g.byKey {
+		for _, h := range grp.hops {
+			if h.ifname != ev.Name && h.ifname != "" {
+				continue
+			}
+			for r := range grp.routes {
+				g.env.Resync(AppRouteTable, strings.TrimPrefix(r, AppRouteTable+":"))
+			}
+			break
+		}
+	}
 }
 
 // forRoute returns the group a route with next hop set s uses: cur (the
@@ -181,11 +217,15 @@ func (g *nhGroups) forRoute(t *Task, cur *nhGroup, s hopSet) (*nhGroup, error) {
 	return grp, g.syncMembers(t, grp)
 }
 
-// syncMembers creates a member for every resolved next hop of the group
+// syncMembers creates a member for every usable next hop of the group
 // that has none (or whose neighbour's NEXT_HOP changed), then removes the
-// members of next hops no longer in the set: make before break.
+// members of next hops no longer in the set or no longer usable: make
+// before break. With no usable next hop at all it changes nothing.
 func (g *nhGroups) syncMembers(t *Task, grp *nhGroup) error {
-	found, _ := g.resolved(grp.hops)
+	found, _, _ := g.resolved(grp.hops)
+	if len(found) == 0 {
+		return nil
+	}
 	for _, h := range grp.hops {
 		n := found[h]
 		if n == nil {
@@ -202,7 +242,7 @@ func (g *nhGroups) syncMembers(t *Task, grp *nhGroup) error {
 		}
 	}
 	for h, m := range grp.members {
-		if !grp.hops.has(h) {
+		if found[h] == nil {
 			g.removeMember(grp, h, m)
 		}
 	}

@@ -276,3 +276,67 @@ func TestECMPGroupRefused(t *testing.T) {
 	h.del(AppNeighTable, "Vlan10:10.0.10.2")
 	h.wantNoError("NEIGH_TABLE:Vlan10:10.0.10.2")
 }
+
+// TestECMPLinkDown: next hops on routed ports leave their groups while the
+// port is oper down and come back when it is up; with every link down
+// the group keeps its members.
+func TestECMPLinkDown(t *testing.T) {
+	h := newHarness(t)
+	h.ports(3)
+	h.set(AppIntfTable, "Ethernet4")
+	h.set(AppIntfTable, "Ethernet8")
+	h.set(AppIntfTable, "Ethernet4:10.1.0.1/24", "family", "IPv4")
+	h.set(AppIntfTable, "Ethernet8:10.2.0.1/24", "family", "IPv4")
+	h.set(AppNeighTable, "Ethernet4:10.1.0.2", "neigh", "00:00:00:00:01:02", "family", "IPv4")
+	h.set(AppNeighTable, "Ethernet8:10.2.0.2", "neigh", "00:00:00:00:02:02", "family", "IPv4")
+	const key = "ROUTE_TABLE:10.9.0.0/16"
+	h.set(AppRouteTable, "10.9.0.0/16", "nexthop", "10.1.0.2,10.2.0.2", "ifname", "Ethernet4,Ethernet8")
+	h.wantNoError(key)
+	nhA, nhB := nhOID(h, "10.1.0.2"), nhOID(h, "10.2.0.2")
+	g := wantRoute(h, "10.9.0.0/16")[attrRouteNextHop]
+	members := func(want ...string) {
+		t.Helper()
+		groups := groupMembers(h)
+		if len(groups) != 1 || !sameSet(groups[g], want...) {
+			t.Fatalf("groups %v, want %s with %v", groups, g, want)
+		}
+		if r := wantRoute(h, "10.9.0.0/16"); r[attrRouteNextHop] != g {
+			t.Fatalf("the route moved: %v", r)
+		}
+	}
+	members(nhA, nhB)
+	link := func(port int, up bool) {
+		h.a.core.notify(portStateNotification(h.asic.portID(port), up))
+		h.settle()
+	}
+	link(1, true)
+	link(2, true)
+	members(nhA, nhB)
+
+	link(1, false) // Ethernet4
+	members(nhB)
+	h.wantError(key, StatusPending, "next hop(s) 10.1.0.2@Ethernet4 on an oper-down interface; forwarding over 1 of 2")
+	link(1, true)
+	members(nhA, nhB)
+	h.wantNoError(key)
+
+	link(2, false)
+	members(nhA)
+	link(1, false) // both down: the last member stays
+	members(nhA)
+	h.wantError(key, StatusPending, "forwarding over none of 2")
+	link(2, true)
+	members(nhB)
+	link(1, true)
+	members(nhA, nhB)
+	h.wantNoError(key)
+	// A new route over a down link starts without it.
+	link(2, false)
+	h.set(AppRouteTable, "10.8.0.0/16", "nexthop", "10.1.0.2,10.2.0.2")
+	h.wantError("ROUTE_TABLE:10.8.0.0/16", StatusPending, "oper-down")
+	h.wantCount(tNextHopGroup, 2)
+	h.wantCount(tNextHopGroupMember, 2)
+	link(2, true)
+	h.wantNoError("ROUTE_TABLE:10.8.0.0/16")
+	h.wantCount(tNextHopGroupMember, 4)
+}

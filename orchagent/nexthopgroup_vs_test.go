@@ -134,6 +134,75 @@ func TestECMPOnTheVirtualSwitch(t *testing.T) {
 	}
 }
 
+// TestECMPLinkDownOnTheVirtualSwitch: two next hops on routed ports; a
+// link going down on the platform reaches orchagent as an oper status
+// notification, its member leaves the group and every flow takes the
+// other link; back up, the flows spread again.
+func TestECMPLinkDownOnTheVirtualSwitch(t *testing.T) {
+	sw, sock := startVS(t, "single.yaml")
+	e := newStackEnv(t, sock)
+	e.produce(AppPortTable, set("Ethernet0", "lanes", "0,1,2,3", "admin_status", "up"),
+		set("Ethernet4", "lanes", "4,5,6,7", "admin_status", "up"), set("Ethernet8", "lanes", "8,9,10,11", "admin_status", "up"))
+	e.start()
+	e.produce(AppIntfTable, set("Ethernet0"), set("Ethernet4"), set("Ethernet8"), set("Ethernet0:10.0.0.1/24", "family", "IPv4"),
+		set("Ethernet4:10.1.0.1/24", "family", "IPv4"), set("Ethernet8:10.2.0.1/24", "family", "IPv4"))
+	e.produce(AppNeighTable, set("Ethernet4:10.1.0.2", "neigh", "02:00:00:00:01:02", "family", "IPv4"),
+		set("Ethernet8:10.2.0.2", "neigh", "02:00:00:00:02:02", "family", "IPv4"))
+	e.produce(AppRouteTable, set("192.168.0.0/16", "nexthop", "10.1.0.2,10.2.0.2", "ifname", "Ethernet4,Ethernet8"))
+	e.until("group with two members, ports up", func() bool {
+		for _, p := range []string{"Ethernet0", "Ethernet4", "Ethernet8"} {
+			if e.stateRow("PORT_TABLE|" + p)["oper_status"] != "up" {
+				return false
+			}
+		}
+		return e.asicCount(tNextHopGroup) == 1 && e.asicCount(tNextHopGroupMember) == 2
+	})
+	routerMAC, _ := net.ParseMAC("52:54:00:00:01:01")
+	host, _ := net.ParseMAC("02:00:00:00:00:02")
+	spread := func() map[string]int {
+		t.Helper()
+		out := map[string]int{}
+		for i := 0; i < 32; i++ {
+			sw.Captured("", true)
+			if err := sw.Inject("Ethernet0", ipv4Frame(routerMAC, host, net.IPv4(10, 0, 0, 2), net.IPv4(192, 168, byte(i), 9), 64)); err != nil {
+				t.Fatal(err)
+			}
+			frames, err := sw.Captured("", true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range frames {
+				out[f.Port]++
+			}
+			if len(frames) == 0 {
+				out["dropped"]++
+			}
+		}
+		return out
+	}
+	if n := spread(); n["Ethernet4"] == 0 || n["Ethernet8"] == 0 || n["Ethernet4"]+n["Ethernet8"] != 32 {
+		t.Fatalf("32 flows took %v, want both links", n)
+	}
+	if err := sw.SetLink("Ethernet8", false); err != nil {
+		t.Fatal(err)
+	}
+	e.until("Ethernet8's member withdrawn", func() bool {
+		return e.asicCount(tNextHopGroupMember) == 1 && e.stateRow("ORCH_ERROR_TABLE|ROUTE_TABLE:192.168.0.0/16")["status"] == "pending"
+	})
+	if n := spread(); n["Ethernet4"] != 32 {
+		t.Fatalf("with Ethernet8 down 32 flows took %v, want all by Ethernet4", n)
+	}
+	if err := sw.SetLink("Ethernet8", true); err != nil {
+		t.Fatal(err)
+	}
+	e.until("Ethernet8's member back", func() bool {
+		return e.asicCount(tNextHopGroupMember) == 2 && len(e.stateRow("ORCH_ERROR_TABLE|ROUTE_TABLE:192.168.0.0/16")) == 0
+	})
+	if n := spread(); n["Ethernet4"] == 0 || n["Ethernet8"] == 0 || n["Ethernet4"]+n["Ethernet8"] != 32 {
+		t.Fatalf("after the link came back 32 flows took %v", n)
+	}
+}
+
 // platformCount is the platform's use of a table.
 func platformCount(t *testing.T, sw *vs.Switch, typ halv1.ObjectType) int {
 	t.Helper()

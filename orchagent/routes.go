@@ -52,8 +52,10 @@ func newRouteOrch(env *Env, intfs *intfsOrch, neighs *neighOrch, owners routeOwn
 func (o *routeOrch) Name() string     { return "routes" }
 func (o *routeOrch) Tables() []string { return []string{AppRouteTable} }
 
-// Start creates the default routes (DROP).
+// Start creates the default routes (DROP) and follows link state for
+// the next hop groups.
 func (o *routeOrch) Start() error {
+	o.env.Events.OnOperStatus(o.nhgs.onOperStatus)
 	for _, p := range []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")} {
 		r := &route{prefix: p, target: routeTarget{drop: true}, builtin: true}
 		o.owners.claim(p, ownerDefaultRoute)
@@ -158,9 +160,13 @@ func (o *routeOrch) Sync(t *Task) Result {
 // others and the retry adds them. grp is nil when nothing can be
 // installed (Result says why).
 func (o *routeOrch) ecmpTarget(t *Task, r *route, hops hopSet) (routeTarget, *nhGroup, Result) {
-	found, missing := o.nhgs.resolved(hops)
+	found, missing, down := o.nhgs.resolved(hops)
+	if len(found) == 0 && len(down) > 0 && r != nil && r.target.grp != nil && r.target.grp.key == hops.key() {
+		// Every link down: the group keeps its members.
+		return r.target, r.target.grp, Pending("next hop(s) %s: interface oper down; forwarding over none of %d", hopSet(down).key(), len(hops))
+	}
 	if len(found) == 0 {
-		return routeTarget{}, nil, Pending("none of the next hops %s is a resolved neighbor", hops.key())
+		return routeTarget{}, nil, Pending("none of the next hops %s is a resolved neighbor on an interface that is up", hops.key())
 	}
 	var cur *nhGroup
 	if r != nil {
@@ -174,8 +180,15 @@ func (o *routeOrch) ecmpTarget(t *Task, r *route, hops hopSet) (routeTarget, *nh
 		return routeTarget{}, nil, Failed(err)
 	}
 	res := Applied()
-	if len(missing) > 0 {
-		res = Pending("next hop(s) %s not resolved neighbors yet; forwarding over %d of %d", hopSet(missing).key(), len(found), len(hops))
+	if len(missing) > 0 || len(down) > 0 {
+		var why []string
+		if len(missing) > 0 {
+			why = append(why, fmt.Sprintf("next hop(s) %s not resolved neighbors yet", hopSet(missing).key()))
+		}
+		if len(down) > 0 {
+			why = append(why, fmt.Sprintf("next hop(s) %s on an oper-down interface", hopSet(down).key()))
+		}
+		res = Pending("%s; forwarding over %d of %d", strings.Join(why, ", "), len(found), len(hops))
 	}
 	return routeTarget{nh: grp.oid, grp: grp}, grp, res
 }
