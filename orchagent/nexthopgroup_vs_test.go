@@ -203,6 +203,78 @@ func TestECMPLinkDownOnTheVirtualSwitch(t *testing.T) {
 	}
 }
 
+// TestECMPFromConfigDB: STATIC_ROUTE with two next hops written to
+// CONFIG_DB with raw HSETs goes through cfgmgrd (which resolves the
+// interfaces: ROUTE_TABLE nexthop "a,b" ifname "Vlan20,Vlan30"),
+// orchagent, the real syncd and platform/vs, where flows take both paths.
+func TestECMPFromConfigDB(t *testing.T) {
+	sw, sock := startVS(t, "single.yaml")
+	e := newStackEnv(t, sock)
+	ctx := context.Background()
+	c := e.srv.Client(4)
+	hset := func(key string, fv ...any) {
+		t.Helper()
+		if err := c.HSet(ctx, key, fv...).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hset("DEVICE_METADATA|localhost", "mac", "52:54:00:00:01:01", "hostname", "vltgw-ecmp")
+	e.start()
+	e.startCfgmgr()
+	for i, p := range []string{"Ethernet0", "Ethernet4", "Ethernet8"} {
+		hset("PORT|"+p, "lanes", strings.Join([]string{itoa(4 * i), itoa(4*i + 1), itoa(4*i + 2), itoa(4*i + 3)}, ","), "admin_status", "up", "speed", "100000")
+	}
+	for i, v := range []string{"10", "20", "30"} {
+		hset("VLAN|Vlan"+v, "vlanid", v)
+		hset("VLAN_MEMBER|Vlan"+v+"|Ethernet"+itoa(4*i), "tagging_mode", "untagged")
+		hset("VLAN_INTERFACE|Vlan"+v, "NULL", "NULL")
+		hset("VLAN_INTERFACE|Vlan"+v+"|10.0."+v+".1/24", "NULL", "NULL")
+	}
+	hset("NEIGH|Vlan20|10.0.20.2", "neigh", "02:00:00:00:20:02", "family", "IPv4")
+	hset("NEIGH|Vlan30|10.0.30.2", "neigh", "02:00:00:00:30:02", "family", "IPv4")
+	hset("STATIC_ROUTE|192.168.0.0/16", "nexthop", "10.0.20.2,10.0.30.2")
+
+	e.until("ROUTE_TABLE row with both next hops", func() bool {
+		r := e.app.Client.HGetAll(ctx, "ROUTE_TABLE:192.168.0.0/16").Val()
+		return r["nexthop"] == "10.0.20.2,10.0.30.2" && r["ifname"] == "Vlan20,Vlan30"
+	})
+	e.until("the group in ASIC_DB and ports up", func() bool {
+		for _, p := range []string{"Ethernet0", "Ethernet4", "Ethernet8"} {
+			if e.stateRow("PORT_TABLE|" + p)["oper_status"] != "up" {
+				return false
+			}
+		}
+		got := ecmpPaths(e)
+		return got["192.168.0.0/16"] == "10.0.20.2,10.0.30.2"
+	})
+	routerMAC, _ := net.ParseMAC("52:54:00:00:01:01")
+	host, _ := net.ParseMAC("02:00:00:00:10:02")
+	paths := map[string]int{}
+	for i := 0; i < 32; i++ {
+		sw.Captured("", true)
+		if err := sw.Inject("Ethernet0", ipv4Frame(routerMAC, host, net.IPv4(10, 0, 10, 2), net.IPv4(192, 168, 1, byte(i)), 64)); err != nil {
+			t.Fatal(err)
+		}
+		frames, err := sw.Captured("", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(frames) != 1 {
+			_, stages := sw.Counters()
+			t.Fatalf("flow %d: %d frames out; counters %v", i, len(frames), stages)
+		}
+		paths[frames[0].Port]++
+	}
+	if paths["Ethernet4"] == 0 || paths["Ethernet8"] == 0 {
+		t.Fatalf("32 flows took %v, want both next hops", paths)
+	}
+	// The STATIC_ROUTE row deleted: route and group go.
+	c.Del(ctx, "STATIC_ROUTE|192.168.0.0/16")
+	e.until("route and group gone", func() bool {
+		return len(ecmpPaths(e)) == 0 && e.asicCount(tNextHopGroup) == 0 && e.asicCount(tNextHopGroupMember) == 0
+	})
+}
+
 // platformCount is the platform's use of a table.
 func platformCount(t *testing.T, sw *vs.Switch, typ halv1.ObjectType) int {
 	t.Helper()
