@@ -62,12 +62,14 @@ func BenchmarkCfgmgrdVlanRows(b *testing.B) {
 	if err := hsetPipelined(ctx, cfg, ports); err != nil {
 		b.Fatal(err)
 	}
-	var sets atomic.Int64
+	var sets, dels atomic.Int64
 	plans := make(chan struct{}, 1)
 	d, closeDBs, err := Connect(ctx, srv.DBConfig(), DaemonConfig{Logger: zerolog.Nop(), OnPlan: func(p *Plan) {
 		for _, op := range p.App {
 			if op.Op == OpSet {
 				sets.Add(1)
+			} else {
+				dels.Add(1)
 			}
 		}
 		select {
@@ -86,8 +88,8 @@ func BenchmarkCfgmgrdVlanRows(b *testing.B) {
 		<-done
 		closeDBs()
 	}()
-	waitSets := func(n int64) {
-		for sets.Load() < n {
+	wait := func(count *atomic.Int64, n int64) {
+		for count.Load() < n {
 			select {
 			case <-plans:
 			case err := <-done:
@@ -95,7 +97,7 @@ func BenchmarkCfgmgrdVlanRows(b *testing.B) {
 			}
 		}
 	}
-	waitSets(benchPorts)
+	wait(&sets, benchPorts)
 	rows := benchRows()
 	var cfgTime, rawTime time.Duration
 	b.ResetTimer()
@@ -115,10 +117,11 @@ func BenchmarkCfgmgrdVlanRows(b *testing.B) {
 		if err := hsetPipelined(ctx, cfg, rows); err != nil {
 			b.Fatal(err)
 		}
-		waitSets(base + int64(len(rows)))
+		wait(&sets, base+int64(len(rows)))
 		cfgTime += time.Since(start)
 
 		b.StopTimer()
+		delBase := dels.Load()
 		pipe := cfg.Pipeline()
 		for j := len(rows) - 1; j >= 0; j-- {
 			pipe.Del(ctx, rows[j][0])
@@ -126,6 +129,11 @@ func BenchmarkCfgmgrdVlanRows(b *testing.B) {
 		if _, err := pipe.Exec(ctx); err != nil {
 			b.Fatal(err)
 		}
+		// Wait until cfgmgrd has applied the deletes: a delete and the
+		// next round's set of the same row arriving together would
+		// cancel out (no change, no APP_DB write) and the round would
+		// wait for sets that never come.
+		wait(&dels, delBase+int64(len(rows)))
 		b.StartTimer()
 	}
 	b.StopTimer()
