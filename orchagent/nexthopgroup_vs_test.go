@@ -328,8 +328,12 @@ func TestECMPRestart(t *testing.T) {
 		set("Vlan20:10.0.20.2", "neigh", "02:00:00:00:20:02", "family", "IPv4"), set("Vlan20:10.0.20.3", "neigh", "02:00:00:00:20:03", "family", "IPv4"))
 	e.produce(AppRouteTable, set("192.168.0.0/16", "nexthop", "10.0.10.2,10.0.20.2", "ifname", "Vlan10,Vlan20"),
 		set("192.170.0.0/16", "nexthop", "10.0.20.2,10.0.10.2", "ifname", "Vlan20,Vlan10"))
-	e.until("one group, two members", func() bool {
-		return e.asicCount(tNextHopGroup) == 1 && e.asicCount(tNextHopGroupMember) == 2 && e.asicCount(tRoute) == 8
+	settled := func() bool {
+		keys, _ := e.state.Client.Keys(context.Background(), "ORCH_ERROR_TABLE|*").Result()
+		return len(keys) == 0 && e.asicCount(tVlanMember) == 2 && e.asicCount(tRIF) == 2 && e.asicCount(tNeighbor) == 3
+	}
+	e.until("everything applied: one group, two members", func() bool {
+		return settled() && e.asicCount(tNextHopGroup) == 1 && e.asicCount(tNextHopGroupMember) == 2 && e.asicCount(tRoute) == 8
 	})
 	types := []halv1.ObjectType{tRoute, tNextHop, tNextHopGroup, tNextHopGroupMember}
 	before := e.asicKeys(types...)
