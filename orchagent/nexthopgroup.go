@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/vltgw/vltgw/hal/sai"
@@ -34,6 +35,12 @@ import (
 // entry is not touched; when the group is shared or the new set already
 // has a group, the route is pointed at the new set's group with one SET
 // of NEXT_HOP_ID and the old group is released.
+//
+// Weights: a "weight" list beside "nexthop" (as fpmsyncd writes for
+// weighted ECMP) sets each member's WEIGHT; the weights are part of the
+// group's identity (two routes share a group only with the same next hops
+// and weights), and a weight change of a group's only route is a SET of
+// the members' WEIGHT.
 //
 // A member's neighbour cannot be removed while a route uses the group
 // (NEIGH_TABLE answers Pending naming the routes), as for single next hops.
@@ -107,11 +114,33 @@ func (s hopSet) has(h hop) bool {
 	return false
 }
 
+// ecmpSpec is what an ECMP row asks for: its next hops and, when the row
+// has a weight list, the weight of each.
+type ecmpSpec struct {
+	hops    hopSet
+	weights map[hop]uint32 // nil: no weight list (members take SAI's default, 1)
+}
+
+// key is the group's identity: the next hops, then the weights if any
+// ("ip@ifname,ip@ifname weights 1,3").
+func (s ecmpSpec) key() string {
+	k := s.hops.key()
+	if s.weights == nil {
+		return k
+	}
+	ws := make([]string, len(s.hops))
+	for i, h := range s.hops {
+		ws[i] = strconv.FormatUint(uint64(s.weights[h]), 10)
+	}
+	return k + " weights " + strings.Join(ws, ",")
+}
+
 // nhGroup is one NEXT_HOP_GROUP: the next hop set it stands for, the
 // members installed for the resolved ones and the routes using it.
 type nhGroup struct {
 	key     string
 	hops    hopSet
+	weights map[hop]uint32
 	oid     uint64
 	members map[hop]*nhgMember
 	routes  users // ROUTE_TABLE rows whose route entry points here
@@ -124,10 +153,14 @@ type nhGroup struct {
 
 // nhgMember is one NEXT_HOP_GROUP_MEMBER, for the neighbour it was made for.
 type nhgMember struct {
-	oid   uint64
-	neigh string // neighOrch key
-	nh    uint64 // the neighbour's NEXT_HOP
+	oid    uint64
+	neigh  string // neighOrch key
+	nh     uint64 // the neighbour's NEXT_HOP
+	weight uint32 // as set; 0 = not set (SAI's default, 1)
 }
+
+// effWeight is the weight a member has: 0 (not set) means 1.
+func effWeight(w uint32) uint32 { return max(w, 1) }
 
 // nhGroups holds the groups by key; routeOrch owns it.
 type nhGroups struct {
@@ -187,7 +220,7 @@ func (g *nhGroups) onOperStatus(ev OperStatusEvent) {
 // is its only user and s has no group yet, else s's group, created when
 // missing. The members are brought in line with the resolved next hops.
 // The caller has checked that at least one next hop is resolved.
-func (g *nhGroups) forRoute(t *Task, cur *nhGroup, s hopSet) (*nhGroup, error) {
+func (g *nhGroups) forRoute(t *Task, cur *nhGroup, s ecmpSpec) (*nhGroup, error) {
 	key := s.key()
 	if grp, ok := g.byKey[key]; ok {
 		return grp, g.syncMembers(t, grp)
@@ -196,12 +229,12 @@ func (g *nhGroups) forRoute(t *Task, cur *nhGroup, s hopSet) (*nhGroup, error) {
 		if _, mine := cur.routes[t.Name()]; mine {
 			g.env.Log.Info().Str("route", t.Name()).Str("from", cur.key).Str("to", key).Msg("next hop group changed in place")
 			delete(g.byKey, cur.key)
-			cur.key, cur.hops = key, s
+			cur.key, cur.hops, cur.weights = key, s.hops, s.weights
 			g.byKey[key] = cur
 			return cur, g.syncMembers(t, cur)
 		}
 	}
-	grp := &nhGroup{key: key, hops: s, members: make(map[hop]*nhgMember)}
+	grp := &nhGroup{key: key, hops: s.hops, weights: s.weights, members: make(map[hop]*nhgMember)}
 	oid, err := g.env.ASIC.Create(tNextHopGroup, []sairedis.Attr{sairedis.Enum(attrNHGType, sai.NextHopGroupTypeECMP)}, func(err error) {
 		if err != nil {
 			g.forget(grp)
@@ -233,6 +266,7 @@ func (g *nhGroups) syncMembers(t *Task, grp *nhGroup) error {
 		}
 		if m := grp.members[h]; m != nil {
 			if m.nh == n.nextHop {
+				g.reweigh(t, grp, h, m)
 				continue
 			}
 			g.removeMember(grp, h, m)
@@ -249,12 +283,37 @@ func (g *nhGroups) syncMembers(t *Task, grp *nhGroup) error {
 	return nil
 }
 
+// reweigh sets a member's WEIGHT when the group's weights changed.
+func (g *nhGroups) reweigh(t *Task, grp *nhGroup, h hop, m *nhgMember) {
+	want := grp.weights[h]
+	if effWeight(want) == effWeight(m.weight) {
+		return
+	}
+	prev := m.weight
+	m.weight = want
+	done := func(err error) {
+		if err != nil {
+			if m.weight == want {
+				m.weight = prev
+			}
+			t.Fail(fmt.Errorf("next hop group %s member %s weight %d: %w", grp.key, h, effWeight(want), err))
+		}
+	}
+	if err := g.env.ASIC.Set(sairedis.ObjectKey(m.oid), sairedis.U32(attrNHGMemberWeight, effWeight(want)), done); err != nil {
+		done(err)
+	}
+}
+
 func (g *nhGroups) addMember(t *Task, grp *nhGroup, h hop, n *neighbor) error {
-	m := &nhgMember{neigh: n.key, nh: n.nextHop}
-	oid, err := g.env.ASIC.Create(tNextHopGroupMember, []sairedis.Attr{
+	m := &nhgMember{neigh: n.key, nh: n.nextHop, weight: grp.weights[h]}
+	attrs := []sairedis.Attr{
 		sairedis.OID(attrNHGMemberGroup, grp.oid),
 		sairedis.OID(attrNHGMemberNH, n.nextHop),
-	}, func(err error) {
+	}
+	if m.weight != 0 {
+		attrs = append(attrs, sairedis.U32(attrNHGMemberWeight, m.weight))
+	}
+	oid, err := g.env.ASIC.Create(tNextHopGroupMember, attrs, func(err error) {
 		if err != nil {
 			if grp.members[h] == m {
 				delete(grp.members, h)

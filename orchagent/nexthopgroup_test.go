@@ -340,3 +340,74 @@ func TestECMPLinkDown(t *testing.T) {
 	h.wantNoError("ROUTE_TABLE:10.8.0.0/16")
 	h.wantCount(tNextHopGroupMember, 4)
 }
+
+// memberWeights maps each member's next hop VID to its WEIGHT field ("" =
+// not set) in group g.
+func memberWeights(h *harness, g string) map[string]string {
+	out := map[string]string{}
+	for _, v := range h.asic.of(tNextHopGroupMember) {
+		if v[attrNHGMemberGroup] == g {
+			out[v[attrNHGMemberNH]] = v[attrNHGMemberWeight]
+		}
+	}
+	return out
+}
+
+// TestECMPWeights: a weight list sets the members' WEIGHT; weights are part
+// of the group's identity; a weight change of a group's only route is a
+// SET of the member's WEIGHT; bad lists are refused.
+func TestECMPWeights(t *testing.T) {
+	h := ecmpL3(t)
+	nh10, nh20 := nhOID(h, "10.0.10.2"), nhOID(h, "10.0.20.2")
+	h.set(AppRouteTable, "10.3.0.0/16", "nexthop", "10.0.10.2,10.0.20.2", "ifname", "Vlan10,Vlan20", "weight", "1,3")
+	h.wantNoError("ROUTE_TABLE:10.3.0.0/16")
+	gW := wantRoute(h, "10.3.0.0/16")[attrRouteNextHop]
+	if w := memberWeights(h, gW); len(w) != 2 || w[nh10] != "1" || w[nh20] != "3" {
+		t.Fatalf("weights %v", w)
+	}
+	// Same next hops without weights: another group.
+	h.set(AppRouteTable, "10.4.0.0/16", "nexthop", "10.0.10.2,10.0.20.2", "ifname", "Vlan10,Vlan20")
+	gU := wantRoute(h, "10.4.0.0/16")[attrRouteNextHop]
+	if gU == gW {
+		t.Fatal("a weighted and an unweighted route share a group")
+	}
+	if w := memberWeights(h, gU); len(w) != 2 || w[nh10] != "" || w[nh20] != "" {
+		t.Fatalf("unweighted members %v", w)
+	}
+	// Listed in another order, the weights follow their next hops.
+	h.set(AppRouteTable, "10.5.0.0/16", "nexthop", "10.0.20.2,10.0.10.2", "ifname", "Vlan20,Vlan10", "weight", "3,1")
+	if g := wantRoute(h, "10.5.0.0/16")[attrRouteNextHop]; g != gW {
+		t.Fatalf("10.5 on %s, want the weighted group %s", g, gW)
+	}
+	h.del(AppRouteTable, "10.5.0.0/16")
+
+	// New weights for the group's only route: one SET, nothing else.
+	mark := len(h.asic.ops)
+	h.set(AppRouteTable, "10.3.0.0/16", "nexthop", "10.0.10.2,10.0.20.2", "ifname", "Vlan10,Vlan20", "weight", "2,3")
+	h.wantNoError("ROUTE_TABLE:10.3.0.0/16")
+	if ops := h.asic.ops[mark:]; len(ops) != 1 || !strings.HasPrefix(ops[0], "set SAI_OBJECT_TYPE_NEXT_HOP_GROUP_MEMBER:") {
+		t.Fatalf("ops %v, want one member set", ops)
+	}
+	if w := memberWeights(h, gW); w[nh10] != "2" || w[nh20] != "3" || wantRoute(h, "10.3.0.0/16")[attrRouteNextHop] != gW {
+		t.Fatalf("weights %v", w)
+	}
+	// Weights dropped: 10.3 joins the unweighted group, the weighted goes.
+	h.set(AppRouteTable, "10.3.0.0/16", "nexthop", "10.0.10.2,10.0.20.2", "ifname", "Vlan10,Vlan20")
+	if g := wantRoute(h, "10.3.0.0/16")[attrRouteNextHop]; g != gU {
+		t.Fatalf("10.3 on %s, want %s", g, gU)
+	}
+	h.wantCount(tNextHopGroup, 1)
+	h.wantCount(tNextHopGroupMember, 2)
+
+	for _, c := range []struct{ weight, reason string }{
+		{"1", "1 weight(s) for 2 nexthop(s)"},
+		{"0,1", `weight "0" of nexthop 10.0.10.2@Vlan10`},
+		{"1,x", `weight "x"`},
+	} {
+		h.set(AppRouteTable, "10.6.0.0/16", "nexthop", "10.0.10.2,10.0.20.2", "ifname", "Vlan10,Vlan20", "weight", c.weight)
+		h.wantError("ROUTE_TABLE:10.6.0.0/16", StatusInvalid, c.reason)
+	}
+	h.set(AppRouteTable, "10.6.0.0/16", "nexthop", "10.0.10.2,10.0.10.2,10.0.20.2", "ifname", "Vlan10,Vlan10,Vlan20", "weight", "1,2,1")
+	h.wantError("ROUTE_TABLE:10.6.0.0/16", StatusInvalid, "nexthop 10.0.10.2@Vlan10 is listed twice with weights 1 and 2")
+	h.wantCount(tNextHopGroup, 1)
+}

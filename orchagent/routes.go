@@ -3,13 +3,14 @@ package orchagent
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/vltgw/vltgw/orchagent/sairedis"
 	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
 )
 
-// routeOrch owns ROUTE_TABLE (<prefix> {nexthop, ifname, blackhole}) in
+// routeOrch owns ROUTE_TABLE (<prefix> {nexthop, ifname, weight, blackhole}) in
 // the default virtual router. A route goes to one neighbour's next hop
 // (waiting until the neighbour exists), to a NEXT_HOP_GROUP when the row
 // lists several next hops (ECMP, see nexthopgroup.go), to a router
@@ -118,7 +119,7 @@ func (o *routeOrch) Sync(t *Task) Result {
 		}
 		return o.remove(t, r)
 	}
-	target, hops, res := o.resolve(t, pfx)
+	target, spec, res := o.resolve(t, pfx)
 	if res != nil {
 		return *res
 	}
@@ -129,9 +130,9 @@ func (o *routeOrch) Sync(t *Task) Result {
 		return Conflict("prefix %s is owned by %s", pfx, cur)
 	}
 	done := Applied()
-	if hops != nil {
+	if spec != nil {
 		var grp *nhGroup
-		target, grp, done = o.ecmpTarget(t, r, hops)
+		target, grp, done = o.ecmpTarget(t, r, *spec)
 		if grp == nil {
 			return done
 		}
@@ -159,9 +160,10 @@ func (o *routeOrch) Sync(t *Task) Result {
 // ones) when some are not resolved yet: the route is installed over the
 // others and the retry adds them. grp is nil when nothing can be
 // installed (Result says why).
-func (o *routeOrch) ecmpTarget(t *Task, r *route, hops hopSet) (routeTarget, *nhGroup, Result) {
+func (o *routeOrch) ecmpTarget(t *Task, r *route, spec ecmpSpec) (routeTarget, *nhGroup, Result) {
+	hops := spec.hops
 	found, missing, down := o.nhgs.resolved(hops)
-	if len(found) == 0 && len(down) > 0 && r != nil && r.target.grp != nil && r.target.grp.key == hops.key() {
+	if len(found) == 0 && len(down) > 0 && r != nil && r.target.grp != nil && r.target.grp.key == spec.key() {
 		// Every link down: the group keeps its members.
 		return r.target, r.target.grp, Pending("next hop(s) %s: interface oper down; forwarding over none of %d", hopSet(down).key(), len(hops))
 	}
@@ -172,7 +174,7 @@ func (o *routeOrch) ecmpTarget(t *Task, r *route, hops hopSet) (routeTarget, *nh
 	if r != nil {
 		cur = r.target.grp
 	}
-	grp, err := o.nhgs.forRoute(t, cur, hops)
+	grp, err := o.nhgs.forRoute(t, cur, spec)
 	if err != nil {
 		if grp != nil {
 			o.nhgs.dropIfUnused(grp)
@@ -196,8 +198,8 @@ func (o *routeOrch) ecmpTarget(t *Task, r *route, hops hopSet) (routeTarget, *nh
 // resolve turns the row's fields into a target, or for several distinct
 // next hops into their set (the caller makes the group); a non-nil Result
 // says why it cannot (yet).
-func (o *routeOrch) resolve(t *Task, pfx netip.Prefix) (routeTarget, hopSet, *Result) {
-	fail := func(r Result) (routeTarget, hopSet, *Result) { return routeTarget{}, nil, &r }
+func (o *routeOrch) resolve(t *Task, pfx netip.Prefix) (routeTarget, *ecmpSpec, *Result) {
+	fail := func(r Result) (routeTarget, *ecmpSpec, *Result) { return routeTarget{}, nil, &r }
 	if bh := t.Fields["blackhole"]; bh == "true" {
 		return routeTarget{drop: true}, nil, nil
 	} else if bh != "" && bh != "false" {
@@ -205,16 +207,17 @@ func (o *routeOrch) resolve(t *Task, pfx netip.Prefix) (routeTarget, hopSet, *Re
 	}
 	nhs, ifs := splitList(t.Fields["nexthop"]), splitList(t.Fields["ifname"])
 	if len(nhs) > 1 || len(ifs) > 1 {
-		hops, res := parseHops(pfx, nhs, ifs)
+		spec, res := parseHops(pfx, nhs, ifs, splitList(t.Fields["weight"]))
 		if res != nil {
 			return fail(*res)
 		}
-		if len(hops) > 1 {
-			return routeTarget{}, hops, nil
+		if len(spec.hops) > 1 {
+			return routeTarget{}, &spec, nil
 		}
-		nhs, ifs = []string{hops[0].ip.String()}, nil // "a,a": one next hop
-		if hops[0].ifname != "" {
-			ifs = []string{hops[0].ifname}
+		h := spec.hops[0] // "a,a": one next hop (its weight means nothing)
+		nhs, ifs = []string{h.ip.String()}, nil
+		if h.ifname != "" {
+			ifs = []string{h.ifname}
 		}
 	}
 	if len(nhs) == 0 && len(ifs) == 0 {
@@ -256,12 +259,20 @@ func (o *routeOrch) resolve(t *Task, pfx netip.Prefix) (routeTarget, hopSet, *Re
 	return routeTarget{nh: n.nextHop, user: n.key}, nil, nil
 }
 
-// parseHops reads an ECMP row's next hops ("a,b") and interfaces ("x,y",
-// paired one to one, or absent) into their canonical set.
-func parseHops(pfx netip.Prefix, nhs, ifs []string) (hopSet, *Result) {
-	fail := func(r Result) (hopSet, *Result) { return nil, &r }
+// parseHops reads an ECMP row's next hops ("a,b"), interfaces ("x,y") and
+// weights ("1,3"), each list paired one to one with the next hops or
+// absent, into their canonical set.
+func parseHops(pfx netip.Prefix, nhs, ifs, wts []string) (ecmpSpec, *Result) {
+	fail := func(r Result) (ecmpSpec, *Result) { return ecmpSpec{}, &r }
 	if len(ifs) > 0 && len(ifs) != len(nhs) {
 		return fail(Invalid("%d ifname(s) for %d nexthop(s): the lists pair up one to one", len(ifs), len(nhs)))
+	}
+	if len(wts) > 0 && len(wts) != len(nhs) {
+		return fail(Invalid("%d weight(s) for %d nexthop(s): the lists pair up one to one", len(wts), len(nhs)))
+	}
+	var weights map[hop]uint32
+	if len(wts) > 0 {
+		weights = make(map[hop]uint32, len(wts))
 	}
 	hops := make([]hop, 0, len(nhs))
 	for i, s := range nhs {
@@ -280,9 +291,19 @@ func parseHops(pfx netip.Prefix, nhs, ifs []string) (hopSet, *Result) {
 		if len(ifs) > 0 {
 			h.ifname = ifs[i]
 		}
+		if weights != nil {
+			w, err := strconv.ParseUint(wts[i], 10, 32)
+			if err != nil || w == 0 {
+				return fail(Invalid("weight %q of nexthop %s: want an integer 1-4294967295", wts[i], h))
+			}
+			if prev, dup := weights[h]; dup && prev != uint32(w) {
+				return fail(Invalid("nexthop %s is listed twice with weights %d and %d", h, prev, w))
+			}
+			weights[h] = uint32(w)
+		}
 		hops = append(hops, h)
 	}
-	return newHopSet(hops), nil
+	return ecmpSpec{hops: newHopSet(hops), weights: weights}, nil
 }
 
 func splitList(s string) []string {
