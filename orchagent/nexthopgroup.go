@@ -105,15 +105,6 @@ func (s hopSet) key() string {
 	return strings.Join(parts, ",")
 }
 
-func (s hopSet) has(h hop) bool {
-	for _, x := range s {
-		if x == h {
-			return true
-		}
-	}
-	return false
-}
-
 // ecmpSpec is what an ECMP row asks for: its next hops and, when the row
 // has a weight list, the weight of each.
 type ecmpSpec struct {

@@ -107,6 +107,21 @@ func TestECMPOnTheVirtualSwitch(t *testing.T) {
 		}
 	}
 
+	// Weights 7:1 (the route is the group's only user: the members'
+	// WEIGHT is set in place) send most flows to 10.0.20.2.
+	e.produce(AppRouteTable, set("192.168.0.0/16", "nexthop", "10.0.20.2,10.0.30.2", "ifname", "Vlan20,Vlan30", "weight", "7,1"))
+	e.until("weights in ASIC_DB", func() bool { return e.asicHas(tNextHopGroupMember, attrNHGMemberWeight, "7") })
+	if !e.asicHas(tRoute, attrRouteNextHop, group) {
+		t.Fatal("the route left its group for a weight change")
+	}
+	weighted := map[string]int{}
+	for i := 0; i < 32; i++ {
+		weighted[send(i)]++
+	}
+	if weighted["Ethernet4"] <= weighted["Ethernet8"] || weighted["Ethernet8"] == 0 {
+		t.Fatalf("weights 7:1 gave %v", weighted)
+	}
+
 	// Down to one next hop: every flow takes it, the group goes.
 	e.produce(AppRouteTable, set("192.168.0.0/16", "nexthop", "10.0.30.2", "ifname", "Vlan30"))
 	e.until("route on the single next hop, group gone", func() bool {
