@@ -2,6 +2,7 @@ package cfgmgr
 
 import (
 	"net/netip"
+	"strings"
 )
 
 const indexAddress = "interface-address"
@@ -18,11 +19,13 @@ func (InterfaceFamily) AppTables() []string { return []string{AppIntfTable} }
 
 func (InterfaceFamily) Indexers() []Indexer {
 	values := func(key string, _ Fields) []string {
-		p, err := splitKey(key, 2)
-		if err != nil {
+		// splitKey(key, 2) without its allocations: called for every
+		// interface row several times per change.
+		name, addr, ok := strings.Cut(key, "|")
+		if !ok || name == "" || addr == "" || strings.Contains(addr, "|") {
 			return nil
 		}
-		pfx, err := netip.ParsePrefix(p[1])
+		pfx, err := netip.ParsePrefix(addr)
 		if err != nil {
 			return nil
 		}
