@@ -4,7 +4,8 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin
 DEB_PACKAGES := redis-server protobuf-compiler tshark lldpd libyang2-tools supervisor debhelper iproute2
-# `make test` runs gofmt, vet, the stale-proto check, YANG validation and the race tests.
+# `make test` runs gofmt, vet, the stale-proto check, YANG validation and the race tests
+# (including test/e2e on the square lab and test/packaging: the .deb and supervisord).
 TEST_TIMEOUT ?= 15m
 FUZZTIME ?= 5m
 
@@ -34,8 +35,10 @@ vet:
 yang-check:
 	@./scripts/yang-check.sh
 
+# VLTGW_PACKAGING=1: test/packaging builds the .deb and checks it, and runs
+# the single-switch stack under docker/supervisord.conf.
 test: deps fmt-check vet proto-check yang-check
-	$(GO) test -race -timeout $(TEST_TIMEOUT) ./...
+	VLTGW_PACKAGING=1 $(GO) test -race -timeout $(TEST_TIMEOUT) ./...
 
 run: deps build
 	./scripts/lab-run.sh
@@ -53,7 +56,7 @@ fuzz:
 clean:
 	rm -rf $(BIN)
 
-# Packaging (issue 7): not part of `make test` yet; see README.
+# Packaging: `make test` runs deb-check and supervisord-check through test/packaging.
 deb: deps
 	DEB_CHECK_OUT=$(BIN) ./scripts/deb-check.sh
 

@@ -12,6 +12,9 @@ report=bench-report/report.txt
   echo "## swss: state tables and the ordered queue vs raw pipelined HSET (go run ./cmd/swssbench)"
   go run ./cmd/swssbench -n 200000
   echo
+  echo "## e2e: CONFIG_DB HSET → cfgmgrd → orchagent → syncd → gRPC HAL → platform/vs, and one change p50/p99 (go run ./cmd/e2ebench)"
+  go run ./cmd/e2ebench || echo "BENCH e2ebench error: exit $?"
+  echo
   echo "## syncd: ASIC_STATE bulkcreate of 64k MY_MAC → platform → ASIC_DB (go test -bench BulkCreateMyMac ./syncd)"
   go test -run '^$' -bench 'BulkCreateMyMac' -benchtime 5x ./syncd | grep -E '^Benchmark'
   echo
