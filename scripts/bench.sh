@@ -15,6 +15,9 @@ report=bench-report/report.txt
   echo "## e2e: CONFIG_DB HSET → cfgmgrd → orchagent → syncd → gRPC HAL → platform/vs, and one change p50/p99 (go run ./cmd/e2ebench)"
   go run ./cmd/e2ebench || echo "BENCH e2ebench error: exit $?"
   echo
+  echo "## proxy gateway: 16 static remote MACs × 4000 L3 VLANs → 64k MY_MAC entries, CONFIG_DB → platform, and one change p50/p99 (go run ./cmd/e2ebench -scenario mymac)"
+  go run ./cmd/e2ebench -scenario mymac -runs 3 -samples 200 || echo "BENCH e2ebench-mymac error: exit $?"
+  echo
   echo "## syncd: ASIC_STATE bulkcreate of 64k MY_MAC → platform → ASIC_DB (go test -bench BulkCreateMyMac ./syncd)"
   go test -run '^$' -bench 'BulkCreateMyMac' -benchtime 5x ./syncd | grep -E '^Benchmark'
   echo

@@ -28,7 +28,7 @@
 // daemon finished, how it batched, how long orchagent waited for syncd and
 // how long the platform's Write handler ran, plus redis' commandstats.
 //
-//	go run ./cmd/e2ebench [-n 3900] [-runs 5] [-samples 300] [-stages] [-cpuprofile f] [-memprofile f]
+//	go run ./cmd/e2ebench [-scenario vlan|mymac] [-macs 16 -vlans 4000] [-n 3900] [-runs 5] [-samples 300] [-stages] [-cpuprofile f] [-memprofile f]
 package main
 
 import (
@@ -77,6 +77,9 @@ func main() {
 	maxBurst := flag.Int("max-burst", 0, "cfgmgrd's MaxBurst (0: its default)")
 	stages := flag.Bool("stages", false, "print, per run, when each daemon finished and how it batched (to stderr)")
 	level := flag.String("log-level", "error", "zerolog level of the daemons (to stderr)")
+	scenario := flag.String("scenario", "vlan", "vlan: VLAN+member+interface rows; mymac: proxy-gateway remote MACs × L3 VLANs → MY_MAC entries")
+	macs := flag.Int("macs", 16, "mymac: remote MACs (static mode)")
+	mmVLANs := flag.Int("vlans", 4000, "mymac: L3 VLANs")
 	flag.Parse()
 	lvl, err := zerolog.ParseLevel(*level)
 	if err != nil {
@@ -102,7 +105,14 @@ func main() {
 			}
 		}()
 	}
-	if err := run(*n, *runs, *samples, *ports, *maxBurst, *instances, *events, *cpuprofile, *traceFile, *stages, log); err != nil {
+	if *scenario == "mymac" {
+		err = runMyMAC(*macs, *mmVLANs, *runs, *samples, *ports, *maxBurst, *instances, *events, *cpuprofile, log)
+	} else if *scenario != "vlan" {
+		err = fmt.Errorf("-scenario %q: want vlan or mymac", *scenario)
+	} else {
+		err = run(*n, *runs, *samples, *ports, *maxBurst, *instances, *events, *cpuprofile, *traceFile, *stages, log)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2ebench:", err)
 		os.Exit(1) //nolint:gocritic // the profile is not needed after a failure
 	}
@@ -111,6 +121,7 @@ func main() {
 // Object types counted on the platform.
 var counted = []halv1.ObjectType{
 	halv1.ObjectType_OBJECT_TYPE_VLAN, halv1.ObjectType_OBJECT_TYPE_VLAN_MEMBER, halv1.ObjectType_OBJECT_TYPE_ROUTER_INTERFACE,
+	halv1.ObjectType_OBJECT_TYPE_MY_MAC,
 }
 
 // platformWatch counts the objects the platform has applied, from the HAL
@@ -119,16 +130,19 @@ type platformWatch struct {
 	mu     sync.Mutex
 	cond   *sync.Cond
 	count  [128]int       // by object type (halv1.ObjectType values are < 128)
-	rifLog chan time.Time // one entry per router interface created or removed (latency samples)
+	rifLog chan time.Time // one entry per tracked object created or removed (latency samples)
 	track  bool
-	writes int           // HAL Write calls
-	ops    int           // ops in them
-	busy   time.Duration // in the platform's Write handler
-	lastAt time.Time     // when the last counted object was applied
+	// tracked is the object type whose changes go to rifLog (router
+	// interfaces in the VLAN scenario, MY_MAC in the proxy-gateway one).
+	tracked halv1.ObjectType
+	writes  int           // HAL Write calls
+	ops     int           // ops in them
+	busy    time.Duration // in the platform's Write handler
+	lastAt  time.Time     // when the last counted object was applied
 }
 
 func newPlatformWatch() *platformWatch {
-	w := &platformWatch{rifLog: make(chan time.Time, 16)}
+	w := &platformWatch{rifLog: make(chan time.Time, 16), tracked: halv1.ObjectType_OBJECT_TYPE_ROUTER_INTERFACE}
 	w.cond = sync.NewCond(&w.mu)
 	return w
 }
@@ -164,7 +178,7 @@ func (w *platformWatch) intercept(ctx context.Context, req any, info *grpc.Unary
 		default:
 			continue
 		}
-		if t == halv1.ObjectType_OBJECT_TYPE_ROUTER_INTERFACE {
+		if t == w.tracked {
 			rif = true
 		}
 	}
@@ -227,10 +241,15 @@ func (w *platformWatch) since(t0 time.Time) time.Duration {
 	return w.lastAt.Sub(t0)
 }
 
+// plus adds d VLANs' worth of objects (a VLAN, a member, a router
+// interface each) to m; MY_MAC counts are left as they are.
 func plus(m map[halv1.ObjectType]int, d int) map[halv1.ObjectType]int {
 	out := map[halv1.ObjectType]int{}
 	for k, v := range m {
-		out[k] = v + d
+		if k != halv1.ObjectType_OBJECT_TYPE_MY_MAC {
+			v += d
+		}
+		out[k] = v
 	}
 	return out
 }
@@ -342,11 +361,18 @@ func waitPing(ctx context.Context, sock string) error {
 	return fmt.Errorf("redis-server %s did not answer: %w", sock, err)
 }
 
-func start(nports, maxBurst, instances int, events string, log zerolog.Logger, errs chan error) (s *stack, err error) {
+// stackOptions are what a scenario changes in the stack.
+type stackOptions struct {
+	myMACCapacity int                     // platform MY_MAC table size (0: the default)
+	extra         []orchagent.OrchFactory // extra orchs (the proxy-gateway orch)
+}
+
+func start(nports, maxBurst, instances int, events string, so stackOptions, log zerolog.Logger, errs chan error) (s *stack, err error) {
 	s = &stack{watch: newPlatformWatch()}
+	started := s // the error returns below set s to nil
 	defer func() {
 		if err != nil {
-			s.close()
+			started.close()
 		}
 	}()
 	if s.dir, err = os.MkdirTemp("", "e2ebench-"); err != nil {
@@ -403,7 +429,7 @@ func start(nports, maxBurst, instances int, events string, log zerolog.Logger, e
 	s.stops = append(s.stops, func() { s.scratch.Close() })
 
 	// The platform behind the HAL.
-	pcfg := &vs.Config{SwitchMAC: "52:54:00:00:01:01"}
+	pcfg := &vs.Config{SwitchMAC: "52:54:00:00:01:01", Capacity: vs.Capacity{MyMAC: so.myMACCapacity}}
 	for p := 0; p < nports; p++ {
 		l := uint32(4 * p)
 		pcfg.Ports = append(pcfg.Ports, vs.PortConfig{Name: fmt.Sprintf("Ethernet%d", 4*p), Lanes: []uint32{l, l + 1, l + 2, l + 3}, Speed: 100000})
@@ -459,7 +485,7 @@ func start(nports, maxBurst, instances int, events string, log zerolog.Logger, e
 
 	// orchagent.
 	var agent *orchagent.Agent
-	agent, closeAgent, err := orchagent.OpenRedis(ctx, orchagent.RedisOptions{DBConfig: dbcfg, Logger: log.With().Str("daemon", "orchagent").Logger(),
+	agent, closeAgent, err := orchagent.OpenRedis(ctx, orchagent.RedisOptions{DBConfig: dbcfg, Logger: log.With().Str("daemon", "orchagent").Logger(), Extra: so.extra,
 		OnSettled: func(int) {
 			st := agent.Stats()
 			s.probes.mu.Lock()
@@ -609,7 +635,7 @@ func run(n, runs, samples, nports, maxBurst, instances int, events, cpuprofile, 
 		return errors.New("need 1 <= -n <= 3900 (VLAN ids 2..3901), -runs >= 1, -ports >= 1")
 	}
 	errs := make(chan error, 8)
-	s, err := start(nports, maxBurst, instances, events, log, errs)
+	s, err := start(nports, maxBurst, instances, events, stackOptions{}, log, errs)
 	if err != nil {
 		return err
 	}
