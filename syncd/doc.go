@@ -25,7 +25,8 @@
 // state.go (ASIC_DB/STATE_DB writes, writer goroutine), idmap.go (VID↔RID),
 // switch.go (switch object, discovery of platform objects), get.go,
 // resync.go (syncd restart), replay.go (platform restart), view.go and
-// viewapply.go (INIT_VIEW/APPLY_VIEW), asicview.go (ASIC_DB view loading),
+// viewapply.go (INIT_VIEW/APPLY_VIEW), viewmatch.go (matching objects by
+// the objects built on them), asicview.go (ASIC_DB view loading),
 // notify.go (NOTIFICATIONS), stats.go (counters, error table), redisq.go
 // (swss queue adapters), codec.go (hal/sai names).
 package syncd

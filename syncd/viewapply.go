@@ -30,7 +30,10 @@ type viewOp struct {
 //     preferring an identical object, else the one needing the fewest SETs;
 //     settable attributes that differ become SETs, settable attributes the
 //     new view leaves out are reset to their SAI default (an object whose
-//     attribute has no known default cannot be matched);
+//     attribute has no known default cannot be matched); objects whose
+//     create-only attributes do not tell them apart (next hop groups, LAGs)
+//     are matched first by the objects built on them — a group by its
+//     members' next hops, a LAG by its member ports (viewmatch.go);
 //   - entries (FDB, route, neighbour) are matched by key the same way;
 //   - current objects left unmatched are removed, temporary ones created.
 //
@@ -78,6 +81,24 @@ func (s *Syncd) applyView(ctx context.Context) (halv1.Status, error) {
 	bySig := make(map[string][]*vobj)
 	byIdent := make(map[string][]*vobj)
 	indexed := make(map[halv1.ObjectType]bool)
+	matched := make(map[*vobj]bool)
+	trs := make(map[*vobj][]FV)
+	translate := func(o *vobj) ([]FV, bool) {
+		if tr, ok := trs[o]; ok {
+			return tr, tr != nil
+		}
+		tr, ok := s.translateFV(o.t, o.attrs, resolve)
+		if !ok {
+			tr = nil
+		}
+		trs[o] = tr
+		return tr, ok
+	}
+	// Objects of one type sharing their identity are matched by the
+	// objects built on them first (viewmatch.go).
+	gm := newGraphMatcher(cur, tmp)
+	tempOK := func(o *vobj) bool { return !o.setOnly && !isCold(o.vid) }
+	curFree := func(c *vobj) bool { return !matched[c] }
 	indexType := func(t halv1.ObjectType) {
 		if indexed[t] {
 			return
@@ -90,8 +111,8 @@ func (s *Syncd) applyView(ctx context.Context) (halv1.Status, error) {
 				byIdent[id] = append(byIdent[id], c)
 			}
 		}
+		gm.matchType(t, byIdent, tempOK, curFree, translate, resolve)
 	}
-	matched := make(map[*vobj]bool)
 	pairOf := make(map[string]*vobj) // final name → the current object it was matched with
 	final := make(map[string]*vobj)  // ASIC_DB after apply, by name
 	var creates []object
@@ -120,7 +141,7 @@ func (s *Syncd) applyView(ctx context.Context) (halv1.Status, error) {
 			final[o.name()] = merged
 			continue
 		}
-		tr, ok := s.translateFV(o.t, o.attrs, resolve)
+		tr, ok := translate(o)
 		var c *vobj
 		var diff []FV
 		if ok && isEntryType(o.t) {
@@ -135,28 +156,10 @@ func (s *Syncd) applyView(ctx context.Context) (halv1.Status, error) {
 			}
 		} else if ok {
 			indexType(o.t)
-			for _, cand := range bySig[signature(tr)] {
-				if !matched[cand] {
-					c = cand
-					break
-				}
-			}
-			if c == nil {
-				scanned := 0
-				for _, cand := range byIdent[identity(o.t, tr)] {
-					if matched[cand] {
-						continue
-					}
-					if scanned++; scanned > maxMatchCandidates {
-						break
-					}
-					if d, feasible := diffAttrs(o, tr, cand); feasible && (c == nil || len(d) < len(diff)) {
-						c, diff = cand, d
-						if len(d) == 0 {
-							break
-						}
-					}
-				}
+			if p, ok := gm.picks[o]; ok {
+				c, diff = p.c, p.diff
+			} else {
+				c, diff = firstCome(o, tr, bySig, byIdent, func(c *vobj) bool { return !matched[c] && !gm.taken[c] })
 			}
 		}
 		if c == nil {
@@ -271,6 +274,35 @@ func (s *Syncd) applyView(ctx context.Context) (halv1.Status, error) {
 		}
 	}
 	return st, s.rewriteASICView(ctx, cur, final)
+}
+
+// firstCome matches an object with the first free current one whose
+// attributes are identical, else with the one of the same identity needing
+// the fewest SETs (among the first maxMatchCandidates free ones).
+func firstCome(o *vobj, tr []FV, bySig, byIdent map[string][]*vobj, free func(*vobj) bool) (*vobj, []FV) {
+	for _, cand := range bySig[signature(tr)] {
+		if free(cand) {
+			return cand, nil
+		}
+	}
+	var c *vobj
+	var diff []FV
+	scanned := 0
+	for _, cand := range byIdent[identity(o.t, tr)] {
+		if !free(cand) {
+			continue
+		}
+		if scanned++; scanned > maxMatchCandidates {
+			break
+		}
+		if d, feasible := diffAttrs(o, tr, cand); feasible && (c == nil || len(d) < len(diff)) {
+			c, diff = cand, d
+			if len(d) == 0 {
+				break
+			}
+		}
+	}
+	return c, diff
 }
 
 // identity is the signature of an object's create-only attributes: two
