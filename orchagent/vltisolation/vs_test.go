@@ -3,11 +3,14 @@ package vltisolation
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"sort"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/vltgw/vltgw/hal/halclient"
+	"github.com/vltgw/vltgw/hal/sai"
 	"github.com/vltgw/vltgw/orchagent"
 	"github.com/vltgw/vltgw/platform/vs"
 	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
@@ -348,8 +352,9 @@ func (s *stack) isolation() isolation {
 // TestOrchagentRestartKeepsTheIsolationGroup: orchagent restarted over the
 // same APP_DB replays the rows; the platform keeps the same group, with the
 // VLT LAG as its member and the peer link bound to it, and still isolates.
-// (Which bridge port object serves which LAG after the restart is syncd's
-// view matching: LAGs carry no attributes to match them by.)
+// Nothing is re-created: syncd matches the LAGs (which carry no attributes)
+// by their member ports, so every LAG, LAG member, bridge port, VLAN
+// member, the group and its member keep their platform objects.
 func TestOrchagentRestartKeepsTheIsolationGroup(t *testing.T) {
 	base := runtime.NumGoroutine()
 	t.Run("stack", restartKeeps)
@@ -363,6 +368,10 @@ func restartKeeps(t *testing.T) {
 	if want := (isolation{groups: before.groups, members: []string{"Ethernet8"}, bound: []string{"Ethernet4"}}); len(before.groups) != 1 || !reflect.DeepEqual(before, want) {
 		t.Fatalf("platform isolation %+v, want one group, the VLT LAG (Ethernet8) its member, the peer link (Ethernet4) bound", before)
 	}
+	kept := []halv1.ObjectType{halv1.ObjectType_OBJECT_TYPE_LAG, halv1.ObjectType_OBJECT_TYPE_LAG_MEMBER, halv1.ObjectType_OBJECT_TYPE_BRIDGE_PORT,
+		halv1.ObjectType_OBJECT_TYPE_VLAN_MEMBER, halv1.ObjectType_OBJECT_TYPE_ISOLATION_GROUP, halv1.ObjectType_OBJECT_TYPE_ISOLATION_GROUP_MEMBER}
+	objsBefore := s.platformObjects(kept...)
+	views := s.viewApplies()
 	s.stopAgent()
 	select {
 	case <-s.settled: // the stopped agent's last one
@@ -374,8 +383,12 @@ func restartKeeps(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the restarted orchagent did not settle")
 	}
+	s.until("syncd applied the view", func() bool { return s.viewApplies() > views })
 	if after := s.isolation(); !reflect.DeepEqual(after, before) {
 		t.Fatalf("platform isolation after the restart %+v, before %+v", after, before)
+	}
+	if after := s.platformObjects(kept...); !reflect.DeepEqual(after, objsBefore) {
+		t.Fatalf("platform objects after the restart %v, before %v (re-created)", after, objsBefore)
 	}
 	if n, m := s.asicCount("SAI_OBJECT_TYPE_ISOLATION_GROUP"), s.asicCount("SAI_OBJECT_TYPE_ISOLATION_GROUP_MEMBER"); n != 1 || m != 1 {
 		t.Fatalf("ASIC_DB holds %d groups, %d members", n, m)
@@ -383,4 +396,35 @@ func restartKeeps(t *testing.T) {
 	if got := s.flood("Ethernet4", 7); got["Ethernet8"] != 0 || got["Ethernet0"] != 1 || got["Ethernet12"] != 1 {
 		t.Fatalf("flood from the peer link after the restart left by %v", got)
 	}
+}
+
+// viewApplies is the number of views syncd has applied (its counters are
+// written after a view's platform writes).
+func (s *stack) viewApplies() int {
+	n, _ := strconv.Atoi(s.state.Client.HGet(context.Background(), syncd.StatsKey, "view_applies").Val())
+	return n
+}
+
+// platformObjects lists the platform's objects of the given types: each
+// one's oid and attributes, sorted by oid.
+func (s *stack) platformObjects(types ...halv1.ObjectType) map[string][]string {
+	s.t.Helper()
+	out := map[string][]string{}
+	for _, typ := range types {
+		objs, err := s.sw.List(typ)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		for _, o := range objs {
+			desc := fmt.Sprintf("%#x", o.GetKey().GetOid())
+			for _, a := range o.GetAttrs() {
+				if _, v, err := sai.FormatAttr(a); err == nil {
+					desc += " " + a.GetId() + "=" + v
+				}
+			}
+			out[typ.String()] = append(out[typ.String()], desc)
+		}
+		sort.Strings(out[typ.String()])
+	}
+	return out
 }
