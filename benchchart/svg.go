@@ -33,7 +33,8 @@ func WriteSVG(w io.Writer, figs []Figure, o Options) error {
 		switch {
 		case f.HasRatio:
 			ratios = append(ratios, f)
-		case f.IsLatency():
+		case f.IsLatency() && !strings.HasSuffix(f.Name, "_target"):
+			// "<name>_target" lines state a goal, not a measurement.
 			lat = append(lat, f)
 		}
 	}
@@ -42,15 +43,17 @@ func WriteSVG(w io.Writer, figs []Figure, o Options) error {
 	}
 	var b strings.Builder
 	y := 40
-	panel := func(title string, fs []Figure, val func(Figure) float64, unit string, target float64) {
+	// scale maps a value to bar units: linear for ratios; log for latencies,
+	// which span 0.1 ms to a second (a linear bar of 1 ms would vanish).
+	panel := func(title string, fs []Figure, val func(Figure) float64, unit string, target float64, scaleOf func(float64) float64) {
 		if len(fs) == 0 {
 			return
 		}
 		fmt.Fprintf(&b, `<text x="10" y="%d" font-size="15" font-weight="bold">%s</text>`+"\n", y+20, html.EscapeString(title))
 		y += panelHead
-		maxV := target
+		maxV := scaleOf(target)
 		for _, f := range fs {
-			maxV = math.Max(maxV, val(f))
+			maxV = math.Max(maxV, scaleOf(val(f)))
 		}
 		if maxV <= 0 {
 			maxV = 1
@@ -59,7 +62,7 @@ func WriteSVG(w io.Writer, figs []Figure, o Options) error {
 		top := y
 		for _, f := range fs {
 			v := val(f)
-			bw := math.Max(1, v*scale)
+			bw := math.Max(1, scaleOf(v)*scale)
 			fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end">%s</text>`+"\n", labelW-8, y+13, html.EscapeString(f.Name))
 			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" fill="#4477aa"><title>%s = %s</title></rect>`+"\n",
 				labelW, y, bw, barH, html.EscapeString(f.Name), html.EscapeString(describe(f)))
@@ -67,14 +70,16 @@ func WriteSVG(w io.Writer, figs []Figure, o Options) error {
 			y += barH + rowGap
 		}
 		if target > 0 {
-			x := float64(labelW) + target*scale
+			x := float64(labelW) + scaleOf(target)*scale
 			fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#cc3311" stroke-dasharray="4 3"/>`+"\n", x, top-4, x, y)
 			fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" fill="#cc3311">target %s</text>`+"\n", x+3, top-6, format(target, unit))
 		}
 		y += 16
 	}
-	panel("Throughput ÷ baseline measured in the same run", ratios, func(f Figure) float64 { return f.Ratio }, "×", o.RatioTarget)
-	panel("Latency (ms)", lat, func(f Figure) float64 { return f.Value }, "ms", 0)
+	linear := func(v float64) float64 { return v }
+	logMS := func(v float64) float64 { return math.Log10(1 + 10*math.Max(v, 0)) } // 0.1 ms resolution
+	panel("Throughput ÷ baseline measured in the same run", ratios, func(f Figure) float64 { return f.Ratio }, "×", o.RatioTarget, linear)
+	panel("Latency (ms, log scale)", lat, func(f Figure) float64 { return f.Value }, "ms", 0, logMS)
 	_, err := fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif">
 <rect width="100%%" height="100%%" fill="white"/>
 <text x="10" y="24" font-size="17" font-weight="bold">%s</text>
