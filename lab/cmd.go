@@ -19,6 +19,7 @@ import (
 func Register(app *cli.App) error {
 	var (
 		bin, runDir, redisServer, logLevel string
+		hostsMode                          string
 		timeout, grace, softGrace          time.Duration
 		foreground, demo, purge, keep      bool
 	)
@@ -42,6 +43,7 @@ func Register(app *cli.App) error {
 				fs.BoolVar(&foreground, "foreground", false, "stay up until interrupted (Ctrl-C), then stop the lab")
 				fs.BoolVar(&demo, "demo", false, "run the guided VM-migration demo once converged")
 				fs.BoolVar(&keep, "keep-on-failure", false, "leave the processes running when the lab does not converge")
+				fs.StringVar(&hostsMode, "hosts-mode", "", "override the topology's hosts_mode: auto (netns as root with ip, else simulated), netns or simulated")
 			},
 			Run: func(ctx context.Context, env *cli.Env, args []string) error {
 				t, path, err := topologyArg(args, true)
@@ -53,7 +55,7 @@ func Register(app *cli.App) error {
 					progress = env.Stderr
 				}
 				l, rep, err := Up(ctx, t, path, Options{BinDir: bin, RedisServer: redisServer, RunDir: runDir,
-					Timeout: timeout, Grace: grace, LogLevel: logLevel, Progress: progress, KeepOnFailure: keep, SoftGrace: softGrace})
+					Timeout: timeout, Grace: grace, LogLevel: logLevel, Progress: progress, KeepOnFailure: keep, SoftGrace: softGrace, HostsMode: hostsMode})
 				if err != nil {
 					return err
 				}
@@ -99,11 +101,19 @@ func Register(app *cli.App) error {
 				l.SetGrace(grace)
 				l.SetProgress(env.Stdout)
 				n := len(l.aliveProcs())
+				hosts := l.State.Hosts
 				if err := l.Down(ctx, purge); err != nil {
 					return err
 				}
 				if env.JSON() {
 					return json.NewEncoder(env.Stdout).Encode(map[string]any{"lab": l.State.Name, "stopped": n})
+				}
+				if len(hosts) > 0 {
+					fmt.Fprintf(env.Stdout, "lab %s: removed the network namespaces and veths of hosts", l.State.Name)
+					for _, h := range hosts {
+						fmt.Fprintf(env.Stdout, " %s (%s, %s)", h.Name, h.Netns, h.Veth)
+					}
+					fmt.Fprintln(env.Stdout)
 				}
 				_, err = fmt.Fprintf(env.Stdout, "lab %s: stopped %d processes\n", l.State.Name, n)
 				return err
@@ -125,7 +135,8 @@ func Register(app *cli.App) error {
 					}
 				}
 				if env.JSON() {
-					if err := json.NewEncoder(env.Stdout).Encode(map[string]any{"lab": l.State.Name, "processes": procs, "switches": rep.Switches}); err != nil {
+					if err := json.NewEncoder(env.Stdout).Encode(map[string]any{"lab": l.State.Name, "processes": procs, "switches": rep.Switches,
+						"hosts_mode": l.State.HostsMode, "hosts": l.State.Hosts}); err != nil {
 						return err
 					}
 				} else {
@@ -138,6 +149,13 @@ func Register(app *cli.App) error {
 							st = "DEAD"
 						}
 						fmt.Fprintf(env.Stdout, "%-6s %-10s %-8d %-6s %s\n", p.Switch, p.Name, p.PID, st, p.Log)
+					}
+					if l.State.HostsMode != "" {
+						fmt.Fprintf(env.Stdout, "hosts: %s\n", l.State.HostsMode)
+					}
+					for _, h := range l.State.Hosts {
+						fmt.Fprintf(env.Stdout, "  %-4s netns %s, %s %s at %s (veth %s); e.g. ip netns exec %s ip addr\n",
+							h.Name, h.Netns, h.Ifname, h.IP, h.At, h.Veth, h.Netns)
 					}
 					rep.Write(env.Stdout)
 				}
@@ -169,8 +187,13 @@ func Register(app *cli.App) error {
 					for _, s := range r.Egress {
 						egress = append(egress, seenJSON{s.At.String(), s.Frame.String()})
 					}
-					out = append(out, map[string]any{"case": r.Case, "ok": r.OK(), "sent": r.Sent.String(),
-						"routed_my_mac": r.RoutedMyMAC, "egress": egress, "problems": r.Problems})
+					res := map[string]any{"case": r.Case, "ok": r.OK(), "sent": r.Sent.String(),
+						"routed_my_mac": r.RoutedMyMAC, "egress": egress, "problems": r.Problems}
+					if r.Received != nil {
+						res["received"] = map[string]any{"from": r.Received.From.String(), "ttl": r.Received.TTL, "payload": string(r.Received.Payload)}
+						res["ping_ok"] = r.PingErr == nil
+					}
+					out = append(out, res)
 				}
 				if jerr := json.NewEncoder(env.Stdout).Encode(map[string]any{"lab": l.State.Name, "results": out}); jerr != nil {
 					return jerr

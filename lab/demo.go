@@ -141,6 +141,14 @@ type DemoResult struct {
 	Egress []Seen
 	// Problems lists the expectations that failed (empty: as expected).
 	Problems []string
+	// Received is the datagram the destination host's socket got (netns
+	// hosts: the frame was sent by a real socket), nil otherwise.
+	Received *Datagram
+	// Ping is the round-trip time of a ping from the host to the
+	// destination after the datagram (netns hosts; 0: no reply, see
+	// PingErr).
+	Ping    time.Duration
+	PingErr error
 }
 
 // OK reports whether every expectation held.
@@ -290,6 +298,18 @@ func (c *controls) captured(ctx context.Context, marker []byte) ([]Seen, error) 
 // send injects a frame at the plan's port and collects its copies: it
 // waits until a copy shows at until (when set) or settle passes.
 func (c *controls) send(ctx context.Context, p *DemoPlan, frame []byte, marker []byte, until *Endpoint) (uint64, []Seen, error) {
+	return c.observe(ctx, p, marker, until, func() error {
+		if _, err := c.clients[p.At.Switch].Inject(ctx, &vsv1.InjectRequest{Port: p.At.Port, Frame: frame}); err != nil {
+			return fmt.Errorf("inject at %s: %w", p.At, err)
+		}
+		return nil
+	})
+}
+
+// observe runs fire (which sends a frame whose UDP payload is marker) and
+// collects the copies every switch sent out and the router's
+// routed_my_mac increase.
+func (c *controls) observe(ctx context.Context, p *DemoPlan, marker []byte, until *Endpoint, fire func() error) (uint64, []Seen, error) {
 	if _, err := c.captured(ctx, marker); err != nil { // clears older copies
 		return 0, nil, err
 	}
@@ -297,8 +317,8 @@ func (c *controls) send(ctx context.Context, p *DemoPlan, frame []byte, marker [
 	if err != nil {
 		return 0, nil, err
 	}
-	if _, err := c.clients[p.At.Switch].Inject(ctx, &vsv1.InjectRequest{Port: p.At.Port, Frame: frame}); err != nil {
-		return 0, nil, fmt.Errorf("inject at %s: %w", p.At, err)
+	if err := fire(); err != nil {
+		return 0, nil, err
 	}
 	var seen []Seen
 	deadline := time.NewTimer(2 * time.Second)
@@ -377,17 +397,27 @@ func Demo(ctx context.Context, l *Lab, w io.Writer) ([]*DemoResult, error) {
 		return nil, err
 	}
 	sent, _ := ParseFrame(frame)
-	fmt.Fprintf(w, "   inject at %s: %s (to %s %s)\n", p.At, sent, p.Dest.Name, dst.Addr())
-	delta, seen, err := c.send(ctx, p, frame, marker, &p.DestAt)
-	if err != nil {
-		return nil, err
+	var routed *DemoResult
+	if vm, srv, ok := l.netnsPair(p); ok {
+		if routed, err = demoNetns(ctx, w, c, p, vm, srv, sent, marker); err != nil {
+			return nil, err
+		}
+	} else {
+		fmt.Fprintf(w, "   inject at %s: %s (to %s %s)\n", p.At, sent, p.Dest.Name, dst.Addr())
+		delta, seen, err := c.send(ctx, p, frame, marker, &p.DestAt)
+		if err != nil {
+			return nil, err
+		}
+		routed = AnalyzeRouted(p, sent, delta, seen)
+		writeResult(w, p, routed)
 	}
-	routed := AnalyzeRouted(p, sent, delta, seen)
-	writeResult(w, p, routed)
 	results := []*DemoResult{routed}
 
 	if p.ExcludedVLAN > 0 {
 		fmt.Fprintf(w, "\n== demo: the same frame on Vlan%d, excluded from the proxy gateway\n", p.ExcludedVLAN)
+		if routed.Received != nil {
+			fmt.Fprintf(w, "   (%s's namespace has no Vlan%d interface: the frame is injected at %s through vsd's control socket)\n", p.Host.Name, p.ExcludedVLAN, p.At)
+		}
 		marker2 := append(append([]byte(nil), marker...), "-x"...)
 		frame2, err := BuildUDP4(gwMAC, vmMAC, p.ExcludedVLAN, src.Addr(), dst.Addr(), ttl, marker2)
 		if err != nil {

@@ -27,7 +27,32 @@
 // fails a whole node (StopSwitch), and hands out a switch's vs control
 // client (Control) to inject frames, pull cables and read counters.
 //
-// Hosts are simulated: the demo injects their frames at a switch port
-// through vsd's control socket and reads the copies each switch captured
-// on egress, with the pipeline counters (see Demo).
+// Hosts (topology hosts_mode, or --hosts-mode) are either network
+// namespaces or simulated. auto, the default, picks netns when running as
+// root with iproute2's ip (as CI does), else simulated; lab up says which.
+//
+// netns: per host a namespace vltgw-<lab>-<run id>-<host> (the run id is
+// a hash of the run dir) holding eth0, one end of a veth pair, with the
+// host's MAC and address (on eth0.<vlan> when the switch port is a tagged
+// member of the host's VLAN), no IPv6 address generation (the host sends
+// nothing unasked), transmit checksum offload off, a permanent neighbour
+// entry for its gateway → the MAC of the switch owning the gateway
+// address (spec §8: VM1's stale ARP cache, 10.10.0.2 → C) and a default
+// route via the gateway. The other end, vg<run id>-<i>, stays in the
+// lab's namespace and is the switch port's AF_PACKET wire in the
+// generated platform file. A host with moves_to is plugged at that port:
+// the lab shows the state after the live migration (VM1 at C1:Ethernet0,
+// its old port C:Ethernet0 stays unwired); the move itself is not
+// replayed. Every namespace and veth is recorded in the state file as it
+// is created; lab down deletes those and nothing else, and lab up refuses
+// names that exist but are not its own.
+//
+// The demo injects the frames of simulated hosts at a switch port through
+// vsd's control socket; with netns hosts the migrated VM's datagram comes
+// from a real UDP socket in its namespace and a real socket in the
+// destination's namespace receives it (with its TTL), then the VM pings
+// the destination. Either way each switch's egress captures and pipeline
+// counters (routed_my_mac) show where the frame went (see Demo). The
+// end-to-end scenarios inject frames whatever the host mode: injection
+// works on any port, wired or not.
 package lab

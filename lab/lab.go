@@ -49,6 +49,9 @@ type Options struct {
 	// KeepOnFailure leaves the processes running when Up fails to
 	// converge (to look at them; lab down stops them).
 	KeepOnFailure bool
+	// HostsMode overrides the topology's hosts_mode (auto, netns,
+	// simulated; empty: the topology's).
+	HostsMode string
 }
 
 func (o *Options) defaults() {
@@ -92,6 +95,13 @@ type State struct {
 	Started   time.Time   `json:"started"`
 	Switches  []SwitchRun `json:"switches"`
 	Processes []*Proc     `json:"processes"`
+	// HostsMode is how the hosts were made: netns or simulated.
+	HostsMode string `json:"hosts_mode,omitempty"`
+	// Hosts are the netns hosts (netns mode).
+	Hosts []HostRun `json:"hosts,omitempty"`
+	// Created lists the namespaces and veths the lab created, in order;
+	// lab down removes exactly these.
+	Created []NetObject `json:"created,omitempty"`
 }
 
 // Lab is a started (or loaded) lab.
@@ -195,7 +205,13 @@ func Up(ctx context.Context, t *Topology, topoPath string, o Options) (*Lab, *Re
 			return nil, nil, fmt.Errorf("%w: %d processes of %s still run (see %s); run vltgw lab down first",
 				ErrAlreadyUp, len(alive), old.State.Name, filepath.Join(o.RunDir, StateFile))
 		}
-		old.cleanup(false)
+		if err := old.cleanup(false); err != nil {
+			return nil, nil, fmt.Errorf("the previous lab in %s left network namespaces or veths that could not be removed: %w", o.RunDir, err)
+		}
+	}
+	mode, why, err := ResolveHostsMode(t, o.HostsMode)
+	if err != nil {
+		return nil, nil, err
 	}
 	wiring, err := AllocateWiring(t)
 	if err != nil {
@@ -214,6 +230,25 @@ func Up(ctx context.Context, t *Topology, topoPath string, o Options) (*Lab, *Re
 		defer cancel()
 		return nil, nil, errors.Join(err, l.Down(stopCtx, false))
 	}
+	if mode == HostsNetns {
+		hosts, err := PlanHosts(t, cfgs, RunID(o.RunDir))
+		if err != nil {
+			return fail(err)
+		}
+		if err := l.createHosts(hosts); err != nil {
+			l.mu.Lock()
+			nothing := len(l.State.Created) == 0
+			l.mu.Unlock()
+			if !(nothing && o.HostsMode != HostsNetns && t.HostsMode == HostsAuto) {
+				return fail(err)
+			}
+			// auto, and not even the first namespace could be made
+			// (root without CAP_NET_ADMIN, no netns support).
+			mode, why = HostsSimulated, "hosts_mode auto: cannot create a network namespace: "+err.Error()
+		}
+	}
+	l.State.HostsMode = mode
+	fmt.Fprintf(o.Progress, "hosts: %s (%s)\n", mode, why)
 	for _, s := range t.Switches {
 		r := switchRun(o.RunDir, s.Name, t.Path(s.Config))
 		if err := os.MkdirAll(r.Dir, 0o755); err != nil {
@@ -225,7 +260,7 @@ func Up(ctx context.Context, t *Topology, topoPath string, o Options) (*Lab, *Re
 		for _, n := range append([]string{"redis"}, Daemons...) {
 			_ = os.Remove(filepath.Join(r.Dir, n+".log")) // logs of the previous run
 		}
-		plat, err := PlatformYAML(t, wiring, s.Name)
+		plat, err := PlatformYAMLHosts(t, wiring, l.State.Hosts, s.Name)
 		if err != nil {
 			return fail(err)
 		}
@@ -481,12 +516,17 @@ func (l *Lab) Down(ctx context.Context, purge bool) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	l.cleanup(purge)
-	return nil
+	return l.cleanup(purge)
 }
 
-// cleanup removes what a stopped lab leaves besides logs.
-func (l *Lab) cleanup(purge bool) {
+// cleanup removes what a stopped lab leaves besides logs: the hosts'
+// namespaces and veths it created, sockets, generated files and, when
+// all is gone, the state file.
+func (l *Lab) cleanup(purge bool) error {
+	if err := l.removeHosts(); err != nil {
+		_ = l.save() // remember what is left for the next lab down
+		return err
+	}
 	for _, r := range l.State.Switches {
 		for _, f := range []string{r.RedisSocket, r.HALSocket, r.ControlSocket, r.Platform} {
 			_ = os.Remove(f)
@@ -499,6 +539,7 @@ func (l *Lab) cleanup(purge bool) {
 	if purge {
 		_ = os.Remove(l.State.RunDir) // only when empty
 	}
+	return nil
 }
 
 // Proc returns the latest process of a switch by name (redis, vsd,

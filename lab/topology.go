@@ -24,16 +24,23 @@ import (
 //	  - {name: C, mac: "00:01:e8:00:00:0c", domain: 1, config: square-vlt/C/config_db.json}
 //	links:                  # cables between switch ports (UDP on loopback)
 //	  - [C:Ethernet4, D:Ethernet4]
-//	hosts:                  # vs-simulated endpoints: frames injected at / captured on a port
+//	hosts_mode: auto        # auto (default), netns or simulated; see HostsMode
+//	hosts:                  # endpoints on switch ports
 //	  - {name: S, mac: "02:00:0a:14:00:32", ip: 10.20.0.50/24, gateway: 10.20.0.5, vlan: 20, at: D1:Ethernet0}
 //
 // Paths are relative to the topology file.
 type Topology struct {
-	Name        string   `yaml:"name"`
-	UDPBasePort int      `yaml:"udp_base_port"`
-	Switches    []Switch `yaml:"switches"`
-	Links       []Link   `yaml:"links"`
-	Hosts       []Host   `yaml:"hosts"`
+	Name        string `yaml:"name"`
+	UDPBasePort int    `yaml:"udp_base_port"`
+	// HostsMode says how hosts are made: netns (a Linux network namespace
+	// per host on a veth pair whose other end is the switch port's
+	// AF_PACKET wire), simulated (frames injected at / captured on the
+	// port through vsd's control socket) or auto (the default: netns when
+	// running as root with iproute2's ip, else simulated).
+	HostsMode string   `yaml:"hosts_mode"`
+	Switches  []Switch `yaml:"switches"`
+	Links     []Link   `yaml:"links"`
+	Hosts     []Host   `yaml:"hosts"`
 	// Dir is the directory of the topology file (relative paths start there).
 	Dir string `yaml:"-"`
 }
@@ -53,7 +60,9 @@ type Switch struct {
 // Link is a cable between two switch ports, each "switch:port".
 type Link [2]string
 
-// Host is a vs-simulated endpoint on a switch port.
+// Host is an endpoint on a switch port: simulated (frames injected and
+// captured through vsd's control socket) or a network namespace (see
+// Topology.HostsMode).
 type Host struct {
 	Name    string `yaml:"name"`
 	MAC     string `yaml:"mac"`
@@ -128,6 +137,13 @@ func (t *Topology) Validate() error {
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	if !nameRE.MatchString(t.Name) {
 		bad("name %q: want a letter then letters, digits, - or _ (at most 32)", t.Name)
+	}
+	switch t.HostsMode {
+	case "":
+		t.HostsMode = HostsAuto
+	case HostsAuto, HostsNetns, HostsSimulated:
+	default:
+		bad("hosts_mode %q: want auto, netns or simulated", t.HostsMode)
 	}
 	if t.UDPBasePort < 0 || t.UDPBasePort > 65535 {
 		bad("udp_base_port %d: want 0 (pick free ports) or 1-65535", t.UDPBasePort)

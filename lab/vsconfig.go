@@ -76,17 +76,25 @@ type vsPortFile struct {
 }
 
 type vsWireFile struct {
-	Type  string `yaml:"type"`
-	Local string `yaml:"local,omitempty"`
-	Peer  string `yaml:"peer,omitempty"`
+	Type   string `yaml:"type"`
+	Local  string `yaml:"local,omitempty"`
+	Peer   string `yaml:"peer,omitempty"`
+	IfName string `yaml:"ifname,omitempty"`
 }
 
 // PlatformYAML returns the vsd platform file of a switch: its MAC, its
 // ports (EthernetN, lanes N..N+3, 100G), each cabled port on a UDP wire to
-// its peer's address, the others unwired (hosts are simulated through the
-// control socket: injected frames and egress captures). The result is
-// checked with vs.ParseConfig.
+// its peer's address, the others unwired (simulated hosts: injected frames
+// and egress captures through the control socket). The result is checked
+// with vs.ParseConfig.
 func PlatformYAML(t *Topology, w Wiring, name string) ([]byte, error) {
+	return PlatformYAMLHosts(t, w, nil, name)
+}
+
+// PlatformYAMLHosts is PlatformYAML with the ports of netns hosts on an
+// AF_PACKET wire on their veth.
+func PlatformYAMLHosts(t *Topology, w Wiring, hosts []HostRun, name string) ([]byte, error) {
+	attached := hostAttachments(hosts)
 	s, ok := t.Switch(name)
 	if !ok {
 		return nil, fmt.Errorf("no switch %q", name)
@@ -104,6 +112,8 @@ func PlatformYAML(t *Topology, w Wiring, name string) ([]byte, error) {
 				return nil, fmt.Errorf("switch %s port %s: no UDP address allocated for %s or %s", name, p, e, peer)
 			}
 			port.Wire = vsWireFile{Type: vs.WireUDP, Local: local, Peer: peerAddr}
+		} else if veth, ok := attached[e]; ok {
+			port.Wire = vsWireFile{Type: vs.WireAFPacket, IfName: veth}
 		}
 		f.Ports = append(f.Ports, port)
 	}
