@@ -193,6 +193,7 @@ func recvInNS(t *testing.T, ns, iface string, trigger func()) []byte {
 	}
 	defer func() { _ = cmd.Wait() }()
 	sc := bufio.NewScanner(stdout)
+	var other []string // the helper's own test output (its failure, if any)
 	for sc.Scan() {
 		line := sc.Text()
 		switch {
@@ -204,9 +205,11 @@ func recvInNS(t *testing.T, ns, iface string, trigger func()) []byte {
 				t.Fatal(err)
 			}
 			return b
+		default:
+			other = append(other, line)
 		}
 	}
-	t.Fatalf("receive helper ended without a frame")
+	t.Fatalf("receive helper ended without a frame; its output:\n%s", strings.Join(other, "\n"))
 	return nil
 }
 
