@@ -39,7 +39,8 @@ func (s *Syncd) createSwitch(ctx context.Context, b *batch, o *object, vid uint6
 		}
 		sets = append(sets, a)
 	}
-	if s.switchVID == 0 {
+	mapped := s.switchVID != 0
+	if !mapped {
 		hello := s.hal.Hello()
 		s.switchVID = vid
 		s.ids.put(vid, hello.GetSwitchId())
@@ -55,6 +56,15 @@ func (s *Syncd) createSwitch(ctx context.Context, b *batch, o *object, vid uint6
 		// INIT_VIEW: the switch already exists; its attributes are compared at APPLY_VIEW.
 		s.view.put(o.typeName, o.id, o.attrs, true)
 		return halv1.Status_STATUS_SUCCESS
+	}
+	if mapped && len(sets) > 0 {
+		// The switch is created again (a restarted orchagent): only the
+		// attributes that differ from its ASIC_DB row are SET.
+		var err error
+		if sets, err = s.switchChanges(ctx, o, sets); err != nil {
+			s.log.Error().Err(err).Str("key", o.typeName+":"+o.id).Msg("switch attributes")
+			return halv1.Status_STATUS_FAILURE
+		}
 	}
 	for len(sets) > 0 {
 		rid, _ := s.ids.rid(vid)
@@ -96,6 +106,39 @@ func (s *Syncd) createSwitch(ctx context.Context, b *batch, o *object, vid uint6
 		}
 	}
 	return halv1.Status_STATUS_SUCCESS
+}
+
+// switchChanges drops from sets the attributes the switch's ASIC_DB row
+// already holds with the same value (the ASIC_DB writes handed over so far
+// are written first: the row is what the platform holds).
+func (s *Syncd) switchChanges(ctx context.Context, o *object, sets []*halv1.Attribute) ([]*halv1.Attribute, error) {
+	if err := s.state.flush(ctx); err != nil {
+		return nil, err
+	}
+	row, err := s.cfg.ASIC.HGetAll(ctx, asicKey(o.typeName, o.id)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("syncd: read the switch row: %w", err)
+	}
+	same := func(cur string, a *halv1.Attribute) bool {
+		if cur == "" {
+			return false
+		}
+		c, err := parseAttr(halv1.ObjectType_OBJECT_TYPE_SWITCH, a.GetId(), cur)
+		if err != nil {
+			return false
+		}
+		_, cv, err1 := formatAttr(halv1.ObjectType_OBJECT_TYPE_SWITCH, c)
+		_, nv, err2 := formatAttr(halv1.ObjectType_OBJECT_TYPE_SWITCH, a)
+		return err1 == nil && err2 == nil && cv == nv
+	}
+	out := sets[:0:0]
+	for _, a := range sets {
+		if same(row[a.GetId()], a) {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, nil
 }
 
 // Roles name the platform's own objects so they can be found again on a

@@ -378,3 +378,54 @@ func TestVSApplyViewOrdering(t *testing.T) {
 	}
 	platformMatchesASICDB(t, e, p)
 }
+
+// TestVSSwitchCreatedAgain: a restarted orchagent creates the switch again
+// before INIT_VIEW. Attributes the switch's row already holds are not SET
+// again (no platform write); a changed one is one SET.
+func TestVSSwitchCreatedAgain(t *testing.T) {
+	e := newEnv(t)
+	p := startVS(t, e.halSock, vsConfig(2, 0))
+	e.startSyncd()
+	e.initSwitch()
+	_, _, s0 := p.opCounts()
+	if s0 != 1 {
+		t.Fatalf("first switch create made %d SETs, want 1 (SRC_MAC_ADDRESS)", s0)
+	}
+	p.mu.Lock()
+	writes := p.writes
+	p.mu.Unlock()
+
+	e.initSwitch()
+	p.mu.Lock()
+	again := p.writes - writes
+	p.mu.Unlock()
+	if again != 0 {
+		t.Fatalf("the same switch created again made %d platform writes", again)
+	}
+	r := e.call(Item{Key: "SAI_OBJECT_TYPE_SWITCH:" + switchVID, Op: opCreate,
+		Fields: fv("SAI_SWITCH_ATTR_INIT_SWITCH", "true", "SAI_SWITCH_ATTR_SRC_MAC_ADDRESS", "00:11:22:33:44:66", "SAI_SWITCH_ATTR_FDB_AGING_TIME", "600")})
+	e.mustSucceed("switch with a new MAC", r)
+	if _, _, s := p.opCounts(); s != s0+2 {
+		t.Fatalf("switch created with a new MAC and aging time: %d SETs, want 2", s-s0)
+	}
+	if v := p.attr(t, halv1.ObjectType_OBJECT_TYPE_SWITCH, p.sw.SwitchID(), "SAI_SWITCH_ATTR_SRC_MAC_ADDRESS"); v != "00:11:22:33:44:66" {
+		t.Errorf("platform switch MAC %s", v)
+	}
+	if h := e.hash(asicStatePrefix + "SAI_OBJECT_TYPE_SWITCH:" + switchVID); h["SAI_SWITCH_ATTR_SRC_MAC_ADDRESS"] != "00:11:22:33:44:66" || h["SAI_SWITCH_ATTR_FDB_AGING_TIME"] != "600" {
+		t.Errorf("switch row %v", h)
+	}
+	// A syncd restart reads the row back: still no write for the same switch.
+	e.stopSyncd()
+	e.startSyncd()
+	p.mu.Lock()
+	writes = p.writes
+	p.mu.Unlock()
+	e.mustSucceed("the same switch after a syncd restart", e.call(Item{Key: "SAI_OBJECT_TYPE_SWITCH:" + switchVID, Op: opCreate,
+		Fields: fv("SAI_SWITCH_ATTR_INIT_SWITCH", "true", "SAI_SWITCH_ATTR_SRC_MAC_ADDRESS", "00:11:22:33:44:66", "SAI_SWITCH_ATTR_FDB_AGING_TIME", "600")}))
+	p.mu.Lock()
+	again = p.writes - writes
+	p.mu.Unlock()
+	if again != 0 {
+		t.Fatalf("the same switch created again after a syncd restart made %d platform writes", again)
+	}
+}
