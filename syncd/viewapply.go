@@ -33,7 +33,8 @@ type viewOp struct {
 //     attribute has no known default cannot be matched); objects whose
 //     create-only attributes do not tell them apart (next hop groups, LAGs)
 //     are matched first by the objects built on them — a group by its
-//     members' next hops, a LAG by its member ports (viewmatch.go);
+//     members' next hops, a LAG by its member ports and the VLANs of its
+//     bridge port (viewmatch.go);
 //   - entries (FDB, route, neighbour) are matched by key the same way;
 //   - current objects left unmatched are removed, temporary ones created.
 //

@@ -13,19 +13,22 @@ import (
 // them by) are matched by what is built on them: the objects naming them
 // in a create-only attribute or in their key (a group's members and the
 // next hops they name, a LAG's members and their ports, the bridge port,
-// router interface and host interface on a LAG, a virtual router's routes),
-// like sairedis' ComparisonLogic. Those objects come later in dependency
-// order, so their references to objects of the same or a later type are
-// left out of the comparison (not matched yet); references to earlier
-// types are translated through the matches already made.
+// router interface and host interface on a LAG, a virtual router's routes)
+// and, one step further, the objects naming those (the VLAN members of a
+// LAG's bridge port), like sairedis' ComparisonLogic matches a group by
+// its members. Those objects come later in dependency order, so their
+// references to objects of the same or a later type are left out of the
+// comparison (not matched yet); references to earlier types are
+// translated through the matches already made.
 
 // Stand-ins for object ids in a referrer's signature: the object being
 // matched, an object not matched yet (same or later type), an object this
-// apply creates (equal to no current object).
+// apply creates (equal to no current object), the referrer one level up.
 const (
-	sigSelf  = ^uint64(0)
-	sigLater = ^uint64(0) - 1
-	sigNew   = ^uint64(0) - 2
+	sigSelf   = ^uint64(0)
+	sigLater  = ^uint64(0) - 1
+	sigNew    = ^uint64(0) - 2
+	sigParent = ^uint64(0) - 3
 )
 
 // referrers maps each object id to the objects naming it in a create-only
@@ -67,69 +70,89 @@ func containsOID(l []uint64, v uint64) bool {
 	return false
 }
 
+// graphDepth is how far graphSig follows referrers: a LAG's bridge port
+// and, one step further, the VLAN members naming that bridge port (two
+// memberless LAGs in different VLANs differ).
+const graphDepth = 2
+
 // graphSig is the sorted list of the signatures of the objects naming vid
-// (an object of type t): their type, key and create-only attributes, with
-// vid itself as sigSelf, ids of types at or after t as sigLater, and the
-// others translated by resolve (sigNew when it does not resolve).
-// With all, their settable attributes are compared too.
+// (an object of type t): their type, key and create-only attributes (with
+// all, their settable attributes too), followed by the signatures of the
+// objects naming them in turn, down to graphDepth. In them vid is sigSelf,
+// the referrer one level up sigParent, ids of types at or after t
+// sigLater, and the others are translated by resolve (sigNew when it does
+// not resolve).
 func graphSig(vid uint64, t halv1.ObjectType, refs map[uint64][]*vobj, resolve func(uint64) (uint64, bool), all bool) []string {
-	rs := refs[vid]
-	if len(rs) == 0 {
-		return nil
-	}
 	rank := sai.DependencyRank(t)
-	m := func(v uint64) (uint64, bool) {
-		switch {
-		case v == 0:
-			return 0, true
-		case v == vid:
-			return sigSelf, true
-		case sai.DependencyRank(vidType(v)) >= rank:
-			return sigLater, true
+	var walk func(parent uint64, depth int) []string
+	walk = func(parent uint64, depth int) []string {
+		rs := refs[parent]
+		if len(rs) == 0 {
+			return nil
 		}
-		if x, ok := resolve(v); ok {
-			return x, true
+		m := func(v uint64) (uint64, bool) {
+			switch {
+			case v == 0:
+				return 0, true
+			case v == vid:
+				return sigSelf, true
+			case v == parent:
+				return sigParent, true
+			case sai.DependencyRank(vidType(v)) >= rank:
+				return sigLater, true
+			}
+			if x, ok := resolve(v); ok {
+				return x, true
+			}
+			return sigNew, true
 		}
-		return sigNew, true
-	}
-	out := make([]string, 0, len(rs))
-	var sb strings.Builder
-	for _, r := range rs {
-		sb.Reset()
-		sb.WriteString(r.typeName)
-		if isEntryType(r.t) {
-			k, err := mapKey(r.key, m)
-			if err != nil {
-				continue
+		out := make([]string, 0, len(rs))
+		var sb strings.Builder
+		for _, r := range rs {
+			sb.Reset()
+			sb.WriteString(r.typeName)
+			if isEntryType(r.t) {
+				k, err := mapKey(r.key, m)
+				if err != nil {
+					continue
+				}
+				id, err := formatObjectID(k)
+				if err != nil {
+					continue
+				}
+				sb.WriteByte(':')
+				sb.WriteString(id)
 			}
-			id, err := formatObjectID(k)
-			if err != nil {
-				continue
-			}
-			sb.WriteByte(':')
-			sb.WriteString(id)
-		}
-		for _, fv := range r.attrs {
-			if all && readOnly(r.t, fv.Field) || !all && !createOnly(r.t, fv.Field) {
-				continue
-			}
-			v := fv.Value
-			if a, err := parseAttr(r.t, fv.Field, fv.Value); err == nil {
-				if ma, err := mapAttr(a, m); err == nil {
-					if _, mv, err := formatAttr(r.t, ma); err == nil {
-						v = mv
+			for _, fv := range r.attrs {
+				if all && readOnly(r.t, fv.Field) || !all && !createOnly(r.t, fv.Field) {
+					continue
+				}
+				v := fv.Value
+				if a, err := parseAttr(r.t, fv.Field, fv.Value); err == nil {
+					if ma, err := mapAttr(a, m); err == nil {
+						if _, mv, err := formatAttr(r.t, ma); err == nil {
+							v = mv
+						}
 					}
 				}
+				sb.WriteByte('|')
+				sb.WriteString(fv.Field)
+				sb.WriteByte('=')
+				sb.WriteString(v)
 			}
-			sb.WriteByte('|')
-			sb.WriteString(fv.Field)
-			sb.WriteByte('=')
-			sb.WriteString(v)
+			if depth > 1 && r.vid != 0 {
+				if sub := walk(r.vid, depth-1); len(sub) > 0 {
+					sb.WriteString("{")
+					sb.WriteString(strings.Join(sub, ";"))
+					sb.WriteString("}")
+				}
+			}
+			out = append(out, sb.String())
 		}
-		out = append(out, sb.String())
+		sort.Strings(out)
+		return out
 	}
-	sort.Strings(out)
-	return out
+	return walk(vid, graphDepth)
 }
 
 // overlap counts the signatures two sorted lists share (as multisets).

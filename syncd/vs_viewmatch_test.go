@@ -10,25 +10,29 @@ import (
 // groupsAndLAGs is an ECMP and LAG configuration on top of a topo: three
 // next hops on the topo's router interface, four next hop groups (two with
 // the same next hops, told apart by their weights) each with a route, two
-// LAGs with member ports and a memberless one, a bridge port on each LAG.
+// LAGs with member ports and two memberless ones, a bridge port on each
+// LAG, those of the memberless ones in VLANs 20 and 30.
 type groupsAndLAGs struct {
 	glSpec
 	nh, nhg, lag, lagBP []string
 	nhgm                [][]string // per group, per member
 	lagm                [][]string // per LAG, per member
+	vlan, vlanm         []string   // per LAG, its VLAN and VLAN member ("" = none)
 }
 
 type glSpec struct {
 	hops  [][]int    // per group, its next hops
 	wts   [][]string // per group, its members' weights ("" = not set)
 	ports [][]int    // per LAG, its member ports (indexes into the topo's ports)
+	vlans []int      // per LAG, the VLAN its bridge port is a member of (0 = none)
 }
 
 func defaultGL() glSpec {
 	return glSpec{
 		hops:  [][]int{{0, 1}, {1, 2}, {0, 2}, {0, 1}},
 		wts:   [][]string{{"", ""}, {"", ""}, {"2", ""}, {"1", "3"}},
-		ports: [][]int{{2, 3}, {4}, {}},
+		ports: [][]int{{2, 3}, {4}, {}, {}},
+		vlans: []int{0, 0, 20, 30},
 	}
 }
 
@@ -37,7 +41,8 @@ func defaultGL() glSpec {
 // maps in another order would.
 func (e *env) newGroupsAndLAGs(spec glSpec, groupOrder, lagOrder []int) *groupsAndLAGs {
 	g := &groupsAndLAGs{glSpec: spec, nh: make([]string, 3), nhg: make([]string, len(spec.hops)), nhgm: make([][]string, len(spec.hops)),
-		lag: make([]string, len(spec.ports)), lagBP: make([]string, len(spec.ports)), lagm: make([][]string, len(spec.ports))}
+		lag: make([]string, len(spec.ports)), lagBP: make([]string, len(spec.ports)), lagm: make([][]string, len(spec.ports)),
+		vlan: make([]string, len(spec.ports)), vlanm: make([]string, len(spec.ports))}
 	for i := range g.nh {
 		g.nh[i] = e.newVID(halv1.ObjectType_OBJECT_TYPE_NEXT_HOP)
 	}
@@ -52,6 +57,10 @@ func (e *env) newGroupsAndLAGs(spec glSpec, groupOrder, lagOrder []int) *groupsA
 		g.lagBP[i] = e.newVID(halv1.ObjectType_OBJECT_TYPE_BRIDGE_PORT)
 		for range g.ports[i] {
 			g.lagm[i] = append(g.lagm[i], e.newVID(halv1.ObjectType_OBJECT_TYPE_LAG_MEMBER))
+		}
+		if g.vlans[i] != 0 {
+			g.vlan[i] = e.newVID(halv1.ObjectType_OBJECT_TYPE_VLAN)
+			g.vlanm[i] = e.newVID(halv1.ObjectType_OBJECT_TYPE_VLAN_MEMBER)
 		}
 	}
 	return g
@@ -88,6 +97,11 @@ func (g *groupsAndLAGs) items(tp *topo, groupOrder, lagOrder []int) []Item {
 		}
 		out = append(out, Item{Key: "SAI_OBJECT_TYPE_BRIDGE_PORT:" + g.lagBP[i], Op: opCreate, Fields: fv("SAI_BRIDGE_PORT_ATTR_TYPE", "SAI_BRIDGE_PORT_TYPE_PORT",
 			"SAI_BRIDGE_PORT_ATTR_PORT_ID", g.lag[i], "SAI_BRIDGE_PORT_ATTR_ADMIN_STATE", "true")})
+		if g.vlans[i] != 0 {
+			out = append(out, Item{Key: "SAI_OBJECT_TYPE_VLAN:" + g.vlan[i], Op: opCreate, Fields: fv("SAI_VLAN_ATTR_VLAN_ID", fmt.Sprint(g.vlans[i]))},
+				Item{Key: "SAI_OBJECT_TYPE_VLAN_MEMBER:" + g.vlanm[i], Op: opCreate, Fields: fv("SAI_VLAN_MEMBER_ATTR_VLAN_ID", g.vlan[i],
+					"SAI_VLAN_MEMBER_ATTR_BRIDGE_PORT_ID", g.lagBP[i], "SAI_VLAN_MEMBER_ATTR_VLAN_TAGGING_MODE", "SAI_VLAN_TAGGING_MODE_TAGGED")})
+		}
 	}
 	return out
 }
@@ -109,6 +123,10 @@ func (g *groupsAndLAGs) rids(e *env) map[string]uint64 {
 	}
 	for i := range g.lagm {
 		add(fmt.Sprintf("lag%d member", i), g.lagm[i]...)
+		if g.vlan[i] != "" {
+			add(fmt.Sprintf("lag%d vlan", i), g.vlan[i])
+			add(fmt.Sprintf("lag%d vlan member", i), g.vlanm[i])
+		}
 	}
 	return out
 }
@@ -117,25 +135,25 @@ func (g *groupsAndLAGs) rids(e *env) map[string]uint64 {
 // (all of TYPE ECMP) and LAGs (no attributes at all), replaying them under
 // new VIDs in other orders. syncd matches each group by the next hops of
 // its members (and their weights), each LAG by its member ports, the
-// memberless LAG with the one left: the platform gets no write at all, and
-// every object keeps its platform object.
+// memberless LAGs by the VLANs of their bridge ports: the platform gets no
+// write at all, and every object keeps its platform object.
 func TestVSRestartKeepsGroupsAndLAGs(t *testing.T) {
 	e := newEnv(t)
 	p := startVS(t, e.halSock, vsConfig(8, 0))
 	e.startSyncd()
 	tp := populateVS(e)
 	ident := []int{0, 1, 2, 3}
-	g := e.newGroupsAndLAGs(defaultGL(), ident, ident[:3])
-	e.mustSucceed("groups and LAGs", e.call(g.items(tp, ident, ident[:3])...))
+	g := e.newGroupsAndLAGs(defaultGL(), ident, ident)
+	e.mustSucceed("groups and LAGs", e.call(g.items(tp, ident, ident)...))
 	if n := len(p.list(t, halv1.ObjectType_OBJECT_TYPE_NEXT_HOP_GROUP_MEMBER)); n != 8 {
 		t.Fatalf("platform holds %d group members", n)
 	}
 	want := g.rids(e)
 
 	for round, ord := range []struct{ groups, lags []int }{
-		{[]int{3, 2, 1, 0}, []int{2, 1, 0}},
-		{[]int{1, 3, 0, 2}, []int{1, 2, 0}},
-		{[]int{2, 0, 3, 1}, []int{0, 2, 1}},
+		{[]int{3, 2, 1, 0}, []int{3, 2, 1, 0}},
+		{[]int{1, 3, 0, 2}, []int{1, 3, 2, 0}},
+		{[]int{2, 0, 3, 1}, []int{0, 3, 2, 1}},
 	} {
 		p.mu.Lock()
 		writes := p.writes
@@ -179,8 +197,8 @@ func TestVSRestartChangedGroupsAndLAGs(t *testing.T) {
 	e.startSyncd()
 	tp := populateVS(e)
 	ident := []int{0, 1, 2, 3}
-	g := e.newGroupsAndLAGs(defaultGL(), ident, ident[:3])
-	e.mustSucceed("groups and LAGs", e.call(g.items(tp, ident, ident[:3])...))
+	g := e.newGroupsAndLAGs(defaultGL(), ident, ident)
+	e.mustSucceed("groups and LAGs", e.call(g.items(tp, ident, ident)...))
 	want := g.rids(e)
 	c0, r0, s0 := p.opCounts()
 
@@ -193,8 +211,8 @@ func TestVSRestartChangedGroupsAndLAGs(t *testing.T) {
 	spec.ports[0] = []int{3, 6} // Ethernet8 leaves, Ethernet24 joins
 	spec.ports[1] = []int{4, 5}
 	rev := []int{3, 2, 1, 0}
-	g2 := e.newGroupsAndLAGs(spec, rev, rev[1:])
-	items := append(tp2.items(defaultTopo()), g2.items(tp2, rev, rev[1:])...)
+	g2 := e.newGroupsAndLAGs(spec, rev, rev)
+	items := append(tp2.items(defaultTopo()), g2.items(tp2, rev, rev)...)
 	e.mustSucceed("view", e.call(append(items, Item{Key: notifyApplyView, Op: opNotify})...))
 
 	if c, r, s := p.opCounts(); c-c0 != 3 || r-r0 != 1 || s-s0 != 0 {
