@@ -5,8 +5,10 @@
 //
 // # Inputs
 //
-//   - APP_DB VLT_DOMAIN_TABLE:<id> {peer_routing, peer_routing_timeout,
-//     peer_mac} (cfgmgrd; peer_link is the isolation group's business);
+//   - APP_DB VLT_DOMAIN_TABLE:<id> {peer_link, peer_routing,
+//     peer_routing_timeout, peer_mac} (cfgmgrd; peer_link also drives the
+//     isolation group, here it is only the VLTi whose oper status is
+//     followed — see "The VLT peer's status");
 //   - APP_DB VLT_PROXY_GW_TABLE:<id> {mode, vlt_peer_mac_transmit,
 //     peer_domain_link, exclude_vlans} (cfgmgrd);
 //   - APP_DB VLT_PROXY_GW_REMOTE_MAC_TABLE:<id>:<mac> {exclude_vlans}
@@ -18,8 +20,11 @@
 //     checked — nothing to program — but consumed, because pgwlldpd reads
 //     the applied rows, which exist once a consumer popped them;
 //   - STATE_DB VLT_PEER_TABLE|<id> {peer_mac, oper_status} (an external VLT
-//     daemon; its peer_mac wins over VLT_DOMAIN's; without a row a
-//     configured peer is treated as up);
+//     daemon, if one runs; its peer_mac wins over VLT_DOMAIN's and its
+//     oper_status over the peer link's);
+//   - the oper status of the peer-link LAG: Env.Ports and
+//     Events.OnOperStatus (PortsOrch: a LAG is up while an enabled member
+//     port is oper-up);
 //   - STATE_DB VLT_PROXY_GW_NEIGHBOR_TABLE|<port>|<chassis> {last_rx, ttl,
 //     macs} (pgwlldpd), only to report when a learned MAC expires;
 //   - the L3 VLANs: Env.Intfs.L3Vlans at start and Events.OnRouterInterface;
@@ -48,10 +53,44 @@
 // peer_routing_timeout after it goes down (Env.AfterFunc on the agent's
 // clock; 0 = forever).
 //
+// # The VLT peer's status
+//
+// vltgw has no VLT daemon (no heartbeat or control session between the
+// peers), so, as MLAG implementations do when the session is the peer
+// link, the peer's oper status is derived from the VLTi: the peer is up
+// while the domain's peer_link port-channel is oper-up and down when it
+// goes oper-down (a peer_link LAG that does not exist counts as down).
+// A node failure takes its end of the VLTi down, so the partner keeps
+// routing the failed node's MAC for peer_routing_timeout and then stops
+// (spec §1). Precedence, per domain:
+//
+//  1. STATE_DB VLT_PEER_TABLE|<id> oper_status (up/down), when a row
+//     carries one: an external VLT daemon knows better (it can tell a dead
+//     peer from a cut VLTi with a backup heartbeat);
+//  2. the oper status of VLT_DOMAIN peer_link;
+//  3. neither: unknown, and the peer MAC is routed as if the peer were up
+//     (peer_routing_timeout never starts).
+//
+// The timeout runs from the moment the status went down and is not
+// restarted when the source changes while it stays down (a VLT_PEER_TABLE
+// row deleted while the peer link is down); the peer coming back before it
+// ends cancels it, a new down starts it again. Caveat of the choice: a cut
+// VLTi with both nodes alive looks like a dead peer (each node stops
+// routing the other's MAC after the timeout; nothing is lost, frames to
+// the partner's MAC are bridged to it again). A domain whose peer link is
+// down when the agent starts starts the timeout then.
+//
 // # What it reports (STATE_DB)
 //
 //   - VLT_PROXY_GW_TABLE|<id> {oper_status, mode, error, entries_installed,
-//     entries_failed, peer_domain_link};
+//     entries_failed, peer_domain_link, peer_status (up, down, unknown),
+//     peer_status_source ("VLT_PEER_TABLE", "peer-link PortChannelN oper
+//     status", "none"), peer_routing_expires_in and peer_routing_expires_at
+//     (while the peer-routing timeout runs: the seconds left when the row
+//     was written — it is not rewritten every second — and the RFC 3339
+//     deadline; empty otherwise)}; the row exists for domains with a proxy
+//     gateway (a domain with peer routing only reports its peer MAC in
+//     VLT_PROXY_GW_REMOTE_MAC_TABLE, source peer-routing, expires_in);
 //   - VLT_PROXY_GW_REMOTE_MAC_TABLE|<id>|<mac> {source (static, lldp,
 //     peer-routing; comma-joined if several), learned_on, neighbor,
 //     expires_in, vlans_installed, vlans_failed, state (installed, partial,

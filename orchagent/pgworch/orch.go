@@ -60,6 +60,7 @@ type domainRow struct {
 	peerRouting bool
 	timeout     time.Duration
 	peerMAC     proxygw.MAC
+	peerLink    string // PortChannelN, the VLTi ("" = none)
 }
 
 type pgRow struct {
@@ -165,6 +166,7 @@ func New(env *orchagent.Env, o Options) *Orch {
 		}
 	}
 	env.Events.OnRouterInterface(p.onRouterInterface)
+	env.Events.OnOperStatus(p.onOperStatus)
 	return p
 }
 
@@ -194,6 +196,18 @@ func (p *Orch) onRouterInterface(ev orchagent.RouterInterfaceEvent) {
 		p.l3.Remove(ev.VlanID)
 	}
 	p.requestPlan()
+}
+
+// onOperStatus follows the oper status of the domains' peer links (the
+// VLTi): without a VLT_PEER_TABLE status it is the VLT peer's status.
+func (p *Orch) onOperStatus(ev orchagent.OperStatusEvent) {
+	for id, d := range p.domains {
+		if d.peerLink == ev.Name {
+			p.log.Info().Int("domain", id).Str("peer_link", ev.Name).Bool("up", ev.Up).Msg("VLT peer link oper status")
+			p.refreshPeer(id, p.env.Clock.Now())
+			p.requestPlan()
+		}
+	}
 }
 
 // requestPlan queues the round's plan once.

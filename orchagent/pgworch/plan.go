@@ -40,6 +40,7 @@ func (p *Orch) intent(now time.Time) *proxygw.Intent {
 	in := &proxygw.Intent{Domains: map[int]*proxygw.Domain{}, L3VLANs: p.l3}
 	for id, d := range p.domains {
 		dom := &proxygw.Domain{ID: id, PeerMAC: p.peerMAC(id)}
+		p.refreshPeer(id, now) // the peer link may have changed without an event (a LAG created down)
 		if pr := p.routing[id]; pr != nil {
 			dom.PeerRoutingActive = pr.Active(now) && d.peerRouting
 			p.armDeadline(id, pr.NextDeadline(now), now)

@@ -80,16 +80,17 @@ func (p *Orch) syncDomain(t *orchagent.Task) orchagent.Result {
 			return rowError(t, "peer_mac", err)
 		}
 	}
+	if d.peerLink = t.Fields["peer_link"]; d.peerLink != "" && !isLagName(d.peerLink) {
+		return rowError(t, "peer_link", fmt.Errorf("%q is not a PortChannelN name", d.peerLink))
+	}
 	p.domains[id] = d
 	pr := p.routing[id]
 	if pr == nil {
 		pr = &proxygw.PeerRouting{}
 		p.routing[id] = pr
-		if pe, ok := p.peers[id]; ok && pe.hasStatus {
-			pr.SetPeer(pe.up, p.env.Clock.Now())
-		}
 	}
 	pr.Enabled, pr.Timeout = d.peerRouting, d.timeout
+	p.refreshPeer(id, p.env.Clock.Now())
 	return orchagent.Applied()
 }
 
@@ -192,10 +193,8 @@ func (p *Orch) syncPeer(t *orchagent.Task) orchagent.Result {
 		return rowError(t, "", err)
 	}
 	if t.Op == orchagent.OpDel {
-		delete(p.peers, id)
-		if pr := p.routing[id]; pr != nil { // back to "status unknown"
-			p.routing[id] = &proxygw.PeerRouting{Enabled: pr.Enabled, Timeout: pr.Timeout}
-		}
+		delete(p.peers, id) // back to the peer link's status, or unknown
+		p.refreshPeer(id, p.env.Clock.Now())
 		return orchagent.Applied()
 	}
 	var pe peerRow
@@ -214,13 +213,7 @@ func (p *Orch) syncPeer(t *orchagent.Task) orchagent.Result {
 		return rowError(t, "oper_status", fmt.Errorf("%q is not up or down", t.Fields["oper_status"]))
 	}
 	p.peers[id] = pe
-	if pr := p.routing[id]; pr != nil {
-		if pe.hasStatus {
-			pr.SetPeer(pe.up, p.env.Clock.Now())
-		} else {
-			p.routing[id] = &proxygw.PeerRouting{Enabled: pr.Enabled, Timeout: pr.Timeout}
-		}
-	}
+	p.refreshPeer(id, p.env.Clock.Now())
 	return orchagent.Applied()
 }
 

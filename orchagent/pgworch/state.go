@@ -108,7 +108,8 @@ func (p *Orch) publish(in *proxygw.Intent, now time.Time) {
 			}
 			f["error"] = fmt.Sprintf("%d MY_MAC entries not installed: %s", tot.failed, strings.Join(e, "; "))
 		}
-		out = append(out, rowOut{table: StateProxyGWTable, key: strconv.Itoa(id), fields: f, sig: sigOf(f, "")})
+		dl := p.peerFields(id, in, now, f)
+		out = append(out, rowOut{table: StateProxyGWTable, key: strconv.Itoa(id), fields: f, sig: sigOf(f, "peer_routing_expires_in") + "|" + dl})
 	}
 	out = append(out, p.crmRow())
 
