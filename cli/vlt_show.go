@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vltgw/vltgw/cfgmgr/vlt"
 	"github.com/vltgw/vltgw/swss"
@@ -19,6 +20,7 @@ import (
 // daemon).
 const (
 	statePeerTable      = "VLT_PEER_TABLE"
+	stateLagTable       = "LAG_TABLE" // PortsOrch: oper_status of each LAG
 	stateProxyGWTable   = "VLT_PROXY_GW_TABLE"
 	stateRemoteMACTable = "VLT_PROXY_GW_REMOTE_MAC_TABLE"
 	stateNeighborTable  = "VLT_PROXY_GW_NEIGHBOR_TABLE"
@@ -55,13 +57,22 @@ type VltDomain struct {
 	PeerMAC  string `json:"peer_mac"`
 	// PeerMACSource is "state" (STATE_DB VLT_PEER_TABLE, which wins),
 	// "config" (VLT_DOMAIN peer_mac) or "" (unknown).
-	PeerMACSource      string              `json:"peer_mac_source"`
-	PeerStatus         string              `json:"peer_status"`
-	PeerRouting        bool                `json:"peer_routing"`
-	PeerRoutingTimeout int                 `json:"peer_routing_timeout"`
-	VltPortChannels    []string            `json:"vlt_port_channels"`
-	ProxyGateway       *ProxyGatewayStatus `json:"proxy_gateway"`
-	Error              string              `json:"error,omitempty"`
+	PeerMACSource string `json:"peer_mac_source"`
+	// PeerStatus is up, down or unknown; PeerStatusSource says where it
+	// comes from, in the proxy-gateway orch's order: "VLT_PEER_TABLE"
+	// (oper_status of an external VLT daemon, which wins), "peer-link
+	// PortChannelN oper status" (the orch's VLT_PROXY_GW_TABLE
+	// peer_status, else STATE_DB LAG_TABLE of the peer link) or "" (none).
+	PeerStatus         string `json:"peer_status"`
+	PeerStatusSource   string `json:"peer_status_source"`
+	PeerRouting        bool   `json:"peer_routing"`
+	PeerRoutingTimeout int    `json:"peer_routing_timeout"`
+	// PeerRoutingExpiresIn is the seconds left before the peer MAC stops
+	// being routed (the peer is down and the timeout runs); nil otherwise.
+	PeerRoutingExpiresIn *int                `json:"peer_routing_expires_in,omitempty"`
+	VltPortChannels      []string            `json:"vlt_port_channels"`
+	ProxyGateway         *ProxyGatewayStatus `json:"proxy_gateway"`
+	Error                string              `json:"error,omitempty"`
 	// OrchErrors are the domain's APP_DB rows orchagent has not put in
 	// effect (e.g. the isolation group waiting for a bridge port):
 	// "<APP table>:<key>: <status>: <reason>".
@@ -98,8 +109,22 @@ func VltDomains(in VltInputs) []VltDomain {
 		case f["peer_mac"] != "":
 			d.PeerMAC, d.PeerMACSource = f["peer_mac"], "config"
 		}
-		if s := peer["oper_status"]; s != "" {
-			d.PeerStatus = s
+		pgState := in.State[stateProxyGWTable][id]
+		switch {
+		case peer["oper_status"] != "":
+			d.PeerStatus, d.PeerStatusSource = peer["oper_status"], statePeerTable
+		case pgState["peer_status"] != "":
+			d.PeerStatus = pgState["peer_status"]
+			if src := pgState["peer_status_source"]; src != "none" {
+				d.PeerStatusSource = src
+			}
+		case d.PeerLink != "" && in.State[stateLagTable][d.PeerLink]["oper_status"] != "":
+			// No proxy gateway (the orch reports the peer in its row):
+			// the peer link's oper status, as the orch derives it.
+			d.PeerStatus, d.PeerStatusSource = in.State[stateLagTable][d.PeerLink]["oper_status"], peerLinkSource(d.PeerLink)
+		}
+		if d.PeerRouting {
+			d.PeerRoutingExpiresIn = expiresIn(pgState["peer_routing_expires_at"], pgState["peer_routing_expires_in"])
 		}
 		if d.VltPortChannels == nil {
 			d.VltPortChannels = []string{}
@@ -111,13 +136,34 @@ func VltDomains(in VltInputs) []VltDomain {
 		}
 		sort.Strings(d.OrchErrors)
 		sortNatural(d.VltPortChannels)
-		pg, pgState := in.Config[vlt.CfgProxyGateway][id], in.State[stateProxyGWTable][id]
+		pg := in.Config[vlt.CfgProxyGateway][id]
 		if pg != nil || pgState != nil {
 			d.ProxyGateway = &ProxyGatewayStatus{Mode: firstOf(pg["mode"], pgState["mode"]), OperStatus: firstOf(pgState["oper_status"], "unknown")}
 		}
 		out = append(out, d)
 	}
 	return out
+}
+
+// peerLinkSource is the peer status source of a peer link (the orch's
+// pgworch.PeerLinkSource).
+func peerLinkSource(lag string) string { return "peer-link " + lag + " oper status" }
+
+// vltNow is the CLI's clock (tests fix it).
+var vltNow = time.Now
+
+// expiresIn is the seconds left until the RFC 3339 deadline at (rounded up,
+// never negative), else the seconds the writer recorded; nil when neither
+// is given.
+func expiresIn(at, in string) *int {
+	if t, err := time.Parse(time.RFC3339, at); err == nil {
+		n := int(max(t.Sub(vltNow()), 0).Seconds() + 0.999)
+		return &n
+	}
+	if n, err := strconv.Atoi(in); err == nil {
+		return &n
+	}
+	return nil
 }
 
 // writeVltBrief prints each domain as "label : value" lines, as SONiC's
@@ -139,12 +185,19 @@ func writeVltBrief(w io.Writer, domains []VltDomain) error {
 			peerMAC += " (configured)"
 		}
 		line("Peer MAC", peerMAC)
-		line("Peer Status", d.PeerStatus)
+		status := d.PeerStatus
+		if d.PeerStatusSource != "" {
+			status += " (" + d.PeerStatusSource + ")"
+		}
+		line("Peer Status", status)
 		routing := "disabled"
 		if d.PeerRouting {
 			routing = "enabled, timeout " + strconv.Itoa(d.PeerRoutingTimeout) + " s"
 			if d.PeerRoutingTimeout == 0 {
 				routing = "enabled, timeout 0 (keep forever)"
+			}
+			if d.PeerRoutingExpiresIn != nil {
+				routing += ", peer down: ends in " + strconv.Itoa(*d.PeerRoutingExpiresIn) + " s"
 			}
 		}
 		line("Peer Routing", routing)
@@ -450,7 +503,7 @@ func readVltInputs(ctx context.Context, env *Env) (VltInputs, error) {
 		}
 		in.Config[t] = rows
 	}
-	for _, t := range []string{statePeerTable, stateProxyGWTable, stateRemoteMACTable} {
+	for _, t := range []string{statePeerTable, stateProxyGWTable, stateRemoteMACTable, stateLagTable} {
 		rows, err := readTable(ctx, env, swss.StateDB, t)
 		if err != nil {
 			return in, err

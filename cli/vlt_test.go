@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -63,12 +64,14 @@ func dbClient(t *testing.T, sock string, id int) *redis.Client {
 
 func TestVltTableNamesMatchTheirWriters(t *testing.T) {
 	for got, want := range map[string]string{
-		stateNeighborTable:  daemon.StateNeighborTable,
-		countersLLDPTable:   daemon.CountersTable,
-		statePeerTable:      pgworch.StatePeerTable,
-		stateProxyGWTable:   pgworch.StateProxyGWTable,
-		stateRemoteMACTable: pgworch.StateRemoteMACTable,
-		myMACCounter.key:    pgworch.StateCRMTable + "|" + pgworch.CRMKey,
+		stateNeighborTable:             daemon.StateNeighborTable,
+		countersLLDPTable:              daemon.CountersTable,
+		statePeerTable:                 pgworch.StatePeerTable,
+		stateProxyGWTable:              pgworch.StateProxyGWTable,
+		stateRemoteMACTable:            pgworch.StateRemoteMACTable,
+		myMACCounter.key:               pgworch.StateCRMTable + "|" + pgworch.CRMKey,
+		peerLinkSource("PortChannel7"): pgworch.PeerLinkSource("PortChannel7"),
+		statePeerTable + " source":     pgworch.PeerSourcePeerTable + " source",
 	} {
 		if got != want {
 			t.Errorf("the CLI reads %q where the daemon writes %q", got, want)
@@ -132,7 +135,7 @@ func TestShowVltBrief(t *testing.T) {
 		"Domain ID             : 1\n" +
 		"Peer Link             : PortChannel1\n" +
 		"Peer MAC              : 00:01:e8:00:00:0e (VLT_PEER_TABLE)\n" +
-		"Peer Status           : up\n" +
+		"Peer Status           : up (VLT_PEER_TABLE)\n" +
 		"Peer Routing          : enabled, timeout 300 s\n" +
 		"VLT Port-Channels     : PortChannel20, PortChannel100\n" +
 		"Proxy Gateway         : lldp, oper up\n" +
@@ -156,6 +159,7 @@ func TestShowVltBrief(t *testing.T) {
 	}
 	if len(ds) != 2 || ds[0].PeerMAC != "00:01:e8:00:00:0e" || ds[0].PeerMACSource != "state" || ds[0].PeerRoutingTimeout != 300 ||
 		!ds[0].PeerRouting || len(ds[0].VltPortChannels) != 2 || ds[0].ProxyGateway.Mode != "lldp" || ds[1].PeerStatus != "unknown" ||
+		ds[0].PeerStatusSource != "VLT_PEER_TABLE" || ds[1].PeerStatusSource != "" || ds[0].PeerRoutingExpiresIn != nil ||
 		len(ds[1].VltPortChannels) != 0 || len(ds[0].OrchErrors) != 1 || len(ds[1].OrchErrors) != 2 {
 		t.Fatalf("json: %+v", ds)
 	}
@@ -163,6 +167,70 @@ func TestShowVltBrief(t *testing.T) {
 	state.Del(ctx, "VLT_PEER_TABLE|1")
 	if got := okVlt(t, sock, "show", "vlt", "brief"); !strings.Contains(got, "Peer MAC              : 00:01:e8:00:00:0d (configured)\nPeer Status           : unknown\n") {
 		t.Fatalf("configured peer MAC:\n%s", got)
+	}
+}
+
+// TestShowVltBriefDerivedPeerStatus: without a VLT_PEER_TABLE status, the
+// peer status the proxy-gateway orch derived from the peer link (its
+// VLT_PROXY_GW_TABLE row) shows with its source and the time left before
+// peer routing stops; a domain without a proxy gateway shows its peer
+// link's oper status (STATE_DB LAG_TABLE); a VLT_PEER_TABLE status wins.
+func TestShowVltBriefDerivedPeerStatus(t *testing.T) {
+	sock := redistest.Start(t).Socket
+	seedVlt(t, sock)
+	now := time.Date(2026, 12, 2, 16, 0, 0, 0, time.UTC)
+	vltNow = func() time.Time { return now }
+	t.Cleanup(func() { vltNow = time.Now })
+	ctx := context.Background()
+	cfg, state := dbClient(t, sock, 4), dbClient(t, sock, 6)
+	state.Del(ctx, "VLT_PEER_TABLE|1")
+	state.HSet(ctx, "VLT_PROXY_GW_TABLE|1", "peer_status", "down", "peer_status_source", "peer-link PortChannel1 oper status",
+		"peer_routing_expires_in", "300", "peer_routing_expires_at", now.Add(42*time.Second).Format(time.RFC3339))
+	state.HSet(ctx, "LAG_TABLE|PortChannel1", "oper_status", "up") // the orch's row wins
+	// Domain 3: peer routing without a proxy gateway.
+	cfg.HSet(ctx, "VLT_DOMAIN|3", "peer_link", "PortChannel3", "peer_routing", "true", "peer_routing_timeout", "0")
+	state.HSet(ctx, "LAG_TABLE|PortChannel3", "oper_status", "down")
+	got := okVlt(t, sock, "show", "vlt", "brief")
+	for _, want := range []string{
+		"Domain ID             : 1\nPeer Link             : PortChannel1\nPeer MAC              : 00:01:e8:00:00:0d (configured)\n" +
+			"Peer Status           : down (peer-link PortChannel1 oper status)\n" +
+			"Peer Routing          : enabled, timeout 300 s, peer down: ends in 42 s\n",
+		"Domain ID             : 2\nPeer Link             : PortChannel2\nPeer MAC              : none\nPeer Status           : unknown\n",
+		"Domain ID             : 3\nPeer Link             : PortChannel3\nPeer MAC              : none\n" +
+			"Peer Status           : down (peer-link PortChannel3 oper status)\n" +
+			"Peer Routing          : enabled, timeout 0 (keep forever)\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("show vlt brief:\n%s\nlacks:\n%s", got, want)
+		}
+	}
+	var ds []VltDomain
+	if err := json.Unmarshal([]byte(okVlt(t, sock, "show", "vlt", "brief", "-o", "json")), &ds); err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 3 || ds[0].PeerStatus != "down" || ds[0].PeerStatusSource != "peer-link PortChannel1 oper status" ||
+		ds[0].PeerRoutingExpiresIn == nil || *ds[0].PeerRoutingExpiresIn != 42 || ds[2].PeerStatusSource != "peer-link PortChannel3 oper status" {
+		t.Fatalf("json: %+v", ds)
+	}
+	// The deadline passed (the orch rewrites its row next round): 0, not
+	// negative; without expires_at the recorded seconds show.
+	now = now.Add(time.Minute)
+	if got := okVlt(t, sock, "show", "vlt", "brief"); !strings.Contains(got, "peer down: ends in 0 s\n") {
+		t.Fatalf("past deadline:\n%s", got)
+	}
+	state.HSet(ctx, "VLT_PROXY_GW_TABLE|1", "peer_routing_expires_at", "")
+	if got := okVlt(t, sock, "show", "vlt", "brief"); !strings.Contains(got, "peer down: ends in 300 s\n") {
+		t.Fatalf("expires_in only:\n%s", got)
+	}
+	// The peer up again: no timer; the orch's "none" source is not shown.
+	state.HSet(ctx, "VLT_PROXY_GW_TABLE|1", "peer_status", "unknown", "peer_status_source", "none", "peer_routing_expires_in", "")
+	if got := okVlt(t, sock, "show", "vlt", "brief"); !strings.Contains(got, "Peer Status           : unknown\nPeer Routing          : enabled, timeout 300 s\n") {
+		t.Fatalf("unknown:\n%s", got)
+	}
+	// VLT_PEER_TABLE's status wins over both.
+	state.HSet(ctx, "VLT_PEER_TABLE|3", "oper_status", "up")
+	if got := okVlt(t, sock, "show", "vlt", "brief"); !strings.Contains(got, "Peer Status           : up (VLT_PEER_TABLE)\nPeer Routing          : enabled, timeout 0 (keep forever)\n") {
+		t.Fatalf("VLT_PEER_TABLE over LAG_TABLE:\n%s", got)
 	}
 }
 
