@@ -105,14 +105,13 @@ func (a *Agent) tables() []string {
 
 // boot creates the switch, sends INIT_VIEW and builds the orchs.
 //
-// SONiC sends INIT_VIEW before creating the switch and sairedis' syncd
-// creates a switch right away even in init-view mode. vltgw's syncd
-// records everything after INIT_VIEW in the temporary view, switch
-// included, so on a fresh syncd the switch would not exist for the gets
-// that follow. Creating the switch first works with both: syncd maps it
-// (or finds it already mapped, after an orchagent restart). The create is
-// sent again inside the view so the switch is part of the view orchagent
-// replays (syncd compares its attributes and keeps its ASIC_DB row).
+// SONiC sends INIT_VIEW before creating the switch, and syncd (like
+// sairedis') creates a switch right away even in init-view mode. Creating
+// it before INIT_VIEW as well keeps the gets that follow independent of
+// that rule: syncd maps it, or finds it already mapped after an orchagent
+// restart. The create is sent again inside the view so the switch is part
+// of the view orchagent replays; syncd sets only the attributes that
+// differ from its ASIC_DB row.
 func (a *Agent) boot(ctx context.Context) error {
 	sw, err := initSwitch(ctx, a.cfg.Client, a.cfg.MAC, a.log)
 	if err != nil {
