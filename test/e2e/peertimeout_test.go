@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -227,4 +228,23 @@ func TestPeerRoutingTimeoutOnNodeFailure(t *testing.T) {
 		t.Errorf("stop D: %v", err)
 	}
 	stopped <- nil // for the cleanup
+}
+
+// TestPeerTimeoutTopologyConfig: the generated variant passes the lab's
+// config checks and yanglint, and sets the timeout on domain 1 only.
+func TestPeerTimeoutTopologyConfig(t *testing.T) {
+	topo, cfgs := checkTopology(t, peerTimeoutTopology(t))
+	if topo.Name != "square-vlt-peertimeout" {
+		t.Errorf("topology %s", topo.Name)
+	}
+	for _, s := range topo.Switches {
+		want := "0"
+		if s.Domain == 1 {
+			want = peerTimeout
+		}
+		got := cfgs[s.Name].Get("VLT_DOMAIN", strconv.Itoa(s.Domain))["peer_routing_timeout"]
+		if got != want {
+			t.Errorf("%s: VLT_DOMAIN|%d peer_routing_timeout %q, want %q", s.Name, s.Domain, got, want)
+		}
+	}
 }
