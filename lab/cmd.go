@@ -256,6 +256,13 @@ func writeReport(ctx context.Context, app *cli.App, env *cli.Env, l *Lab, rep *R
 		fmt.Fprintf(env.Stdout, "  vltgw --socket %s show vlt proxy-gateway\n", r.RedisSocket)
 		fmt.Fprintf(env.Stdout, "  redis-cli -s %s -n 1 keys 'ASIC_STATE:SAI_OBJECT_TYPE_MY_MAC:*'\n", r.RedisSocket)
 	}
+	if len(l.State.Hosts) > 0 {
+		fmt.Fprintf(env.Stdout, "\nhosts are network namespaces; e.g.\n")
+		for i, h := range l.State.Hosts {
+			other := l.State.Hosts[(i+1)%len(l.State.Hosts)]
+			fmt.Fprintf(env.Stdout, "  ip netns exec %s ping -c1 %s   # %s (at %s) -> %s\n", h.Netns, other.Addr(), h.Name, h.At, other.Name)
+		}
+	}
 	for _, r := range l.State.Switches {
 		b, ok := ShowProxyGateway(ctx, app, r.RedisSocket, false)
 		if !ok {

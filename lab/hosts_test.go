@@ -29,14 +29,24 @@ func TestHostsModeTopology(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(string(b), "\nhosts_mode: auto\n") {
+		t.Fatalf("square-vlt.yaml does not say hosts_mode: auto")
+	}
+	with := func(m string) []byte {
+		return []byte(strings.Replace(string(b), "\nhosts_mode: auto\n", "\nhosts_mode: "+m+"\n", 1))
+	}
 	for _, m := range []string{"netns", "simulated", "auto"} {
-		tp, err := ParseTopology(append([]byte("hosts_mode: "+m+"\n"), b...), topo.Dir)
+		tp, err := ParseTopology(with(m), topo.Dir)
 		if err != nil || tp.HostsMode != m {
-			t.Fatalf("hosts_mode %s: %v (%q)", m, err, tp.HostsMode)
+			t.Fatalf("hosts_mode %s: %v (%+v)", m, err, tp)
 		}
 	}
-	if _, err := ParseTopology(append([]byte("hosts_mode: vm\n"), b...), topo.Dir); err == nil || !strings.Contains(err.Error(), `hosts_mode "vm"`) {
+	if _, err := ParseTopology(with("vm"), topo.Dir); err == nil || !strings.Contains(err.Error(), `hosts_mode "vm"`) {
 		t.Fatalf("bad hosts_mode: %v", err)
+	}
+	tp, err := ParseTopology([]byte(strings.Replace(string(b), "\nhosts_mode: auto\n", "\n", 1)), topo.Dir)
+	if err != nil || tp.HostsMode != HostsAuto {
+		t.Fatalf("no hosts_mode: %v (%+v), want auto", err, tp)
 	}
 }
 

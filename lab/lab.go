@@ -230,6 +230,7 @@ func Up(ctx context.Context, t *Topology, topoPath string, o Options) (*Lab, *Re
 		defer cancel()
 		return nil, nil, errors.Join(err, l.Down(stopCtx, false))
 	}
+	fmt.Fprintf(o.Progress, "hosts: %s (%s)\n", mode, why)
 	if mode == HostsNetns {
 		hosts, err := PlanHosts(t, cfgs, RunID(o.RunDir))
 		if err != nil {
@@ -244,11 +245,11 @@ func Up(ctx context.Context, t *Topology, topoPath string, o Options) (*Lab, *Re
 			}
 			// auto, and not even the first namespace could be made
 			// (root without CAP_NET_ADMIN, no netns support).
-			mode, why = HostsSimulated, "hosts_mode auto: cannot create a network namespace: "+err.Error()
+			mode = HostsSimulated
+			fmt.Fprintf(o.Progress, "hosts: %s (hosts_mode auto: cannot create a network namespace: %v)\n", mode, err)
 		}
 	}
 	l.State.HostsMode = mode
-	fmt.Fprintf(o.Progress, "hosts: %s (%s)\n", mode, why)
 	for _, s := range t.Switches {
 		r := switchRun(o.RunDir, s.Name, t.Path(s.Config))
 		if err := os.MkdirAll(r.Dir, 0o755); err != nil {
