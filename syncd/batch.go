@@ -297,7 +297,7 @@ func (s *Syncd) flushWrite(ctx context.Context, b *batch) error {
 			b.writes++
 			s.stats.halWrites++
 			s.stats.halOps += uint64(len(req.Ops))
-			retry, rerr := s.afterCall(ctx, err, req, resp)
+			retry, rerr := s.afterCall(ctx, err)
 			if rerr != nil {
 				return rerr
 			}

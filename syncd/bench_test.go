@@ -167,3 +167,29 @@ func (e *env) cpuNow() cpuSample {
 	}
 	return out
 }
+
+// BenchmarkVSSingleCreateMyMac measures the latency of one change: a single
+// MY_MAC create pushed to the ASIC_STATE queue until its GETRESPONSE, through
+// the real virtual switch; each one is removed again (not timed).
+//
+//	go test -run XXX -bench BenchmarkVSSingleCreateMyMac -benchtime 2000x ./syncd
+func BenchmarkVSSingleCreateMyMac(b *testing.B) {
+	b.StopTimer()
+	e := newEnv(b)
+	startVS(b, e.halSock, vsConfig(4, 1024))
+	e.startSyncd()
+	e.initSwitch()
+	for i := 0; i < b.N; i++ {
+		vid := e.newVID(halv1.ObjectType_OBJECT_TYPE_MY_MAC)
+		key := "SAI_OBJECT_TYPE_MY_MAC:" + vid
+		b.StartTimer()
+		r := e.call(Item{Key: key, Op: opCreate, Fields: splitJoined(myMacAttrs(i&0xffff, 10))})
+		b.StopTimer()
+		if r[0].Key != "SAI_STATUS_SUCCESS" {
+			b.Fatalf("create: %+v", r[0])
+		}
+		if r := e.call(Item{Key: key, Op: opRemove}); r[0].Key != "SAI_STATUS_SUCCESS" {
+			b.Fatalf("remove: %+v", r[0])
+		}
+	}
+}

@@ -11,9 +11,11 @@
 // STATE_DB pipelines and then its replies, in order, while the loop goes on
 // with the next batch's HAL write.
 //
-// Every HAL call that carries object ids is fenced (fence.go): the session
-// is asked again after it, and a call that may have reached a restarted
-// platform is undone there, ASIC_DB is replayed, and the call retried.
+// Every HAL call that carries object ids carries the acknowledged platform
+// session (fence.go); the platform refuses a call for a session it no
+// longer serves before applying anything, and syncd then replays ASIC_DB
+// into the restarted platform and retries the call. No extra round trip is
+// made while the platform stays up.
 //
 // Refused objects are answered with the SAI status (one per object for
 // bulk), logged with their key, and recorded in STATE_DB
@@ -21,7 +23,7 @@
 // succeeds; counters are in SYNCD_STATS|global.
 //
 // Files: syncd.go (config, event loop), request.go (queue items), batch.go
-// (one queue batch → HAL writes → results), fence.go (session fence),
+// (one queue batch → HAL writes → results), fence.go (session check),
 // state.go (ASIC_DB/STATE_DB writes, writer goroutine), idmap.go (VID↔RID),
 // switch.go (switch object, discovery of platform objects), get.go,
 // resync.go (syncd restart), replay.go (platform restart), view.go and

@@ -35,6 +35,7 @@ type fakeHal struct {
 	ops      map[halv1.Op_Kind]int
 	events   chan *halv1.Event
 	perType  map[halv1.ObjectType]int
+	refused  int // calls refused by the session check
 }
 
 func keyString(k *halv1.ObjectKey) string {
@@ -129,9 +130,22 @@ func (f *fakeHal) Hello(context.Context, *halv1.HelloRequest) (*halv1.HelloRespo
 	return &halv1.HelloResponse{SessionId: f.session, SwitchId: f.switchID, Ports: f.ports}, nil
 }
 
-func (f *fakeHal) Write(_ context.Context, req *halv1.WriteRequest) (*halv1.WriteResponse, error) {
+// checkSession is the platform's session check (service Hal in hal.proto);
+// f.mu held.
+func (f *fakeHal) checkSession(ctx context.Context) error {
+	err := halv1.CheckSession(ctx, f.session)
+	if err != nil {
+		f.refused++
+	}
+	return err
+}
+
+func (f *fakeHal) Write(ctx context.Context, req *halv1.WriteRequest) (*halv1.WriteResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.checkSession(ctx); err != nil {
+		return nil, err
+	}
 	resp := &halv1.WriteResponse{}
 	for _, op := range req.GetOps() {
 		f.ops[op.GetKind()]++
@@ -197,9 +211,12 @@ func (f *fakeHal) apply(op *halv1.Op) *halv1.Result {
 	return &halv1.Result{}
 }
 
-func (f *fakeHal) Get(_ context.Context, req *halv1.GetRequest) (*halv1.GetResponse, error) {
+func (f *fakeHal) Get(ctx context.Context, req *halv1.GetRequest) (*halv1.GetResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.checkSession(ctx); err != nil {
+		return nil, err
+	}
 	o, ok := f.objs[keyString(req.GetKey())]
 	if !ok {
 		return &halv1.GetResponse{Status: halv1.Status_STATUS_ITEM_NOT_FOUND}, nil
@@ -245,6 +262,10 @@ func (f *fakeHal) sorted() []*halv1.Object {
 
 func (f *fakeHal) List(req *halv1.ListRequest, s grpc.ServerStreamingServer[halv1.Object]) error {
 	f.mu.Lock()
+	if err := f.checkSession(s.Context()); err != nil {
+		f.mu.Unlock()
+		return err
+	}
 	objs := f.sorted()
 	f.mu.Unlock()
 	for _, o := range objs {

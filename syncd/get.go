@@ -40,7 +40,7 @@ func (s *Syncd) get(ctx context.Context, o *object) (halv1.Status, []FV, error) 
 			return halv1.Status_STATUS_INVALID_OBJECT_ID, nil, err
 		}
 		resp, err := s.hal.Get(ctx, rkey, ids...)
-		retry, rerr := s.afterCall(ctx, err, nil, nil)
+		retry, rerr := s.afterCall(ctx, err)
 		if rerr != nil {
 			return halv1.Status_STATUS_FAILURE, nil, rerr
 		}

@@ -77,7 +77,7 @@ func (s *Syncd) createSwitch(ctx context.Context, b *batch, o *object, vid uint6
 		resp, err := s.hal.Write(ctx, req)
 		s.stats.halWrites++
 		s.stats.halOps += uint64(len(req.Ops))
-		retry, rerr := s.afterCall(ctx, err, req, resp)
+		retry, rerr := s.afterCall(ctx, err)
 		if rerr != nil {
 			s.log.Error().Err(rerr).Str("key", o.typeName+":"+o.id).Msg("switch attributes")
 			return halv1.Status_STATUS_FAILURE
@@ -164,15 +164,15 @@ func (s *Syncd) platformObjects(ctx context.Context) ([]*halv1.Object, map[uint6
 	}
 	if len(swAttrs) == 0 {
 		resp, err := s.hal.Get(ctx, &halv1.ObjectKey{Type: halv1.ObjectType_OBJECT_TYPE_SWITCH, Key: &halv1.ObjectKey_Oid{Oid: hello.GetSwitchId()}})
+		if errors.Is(err, halclient.ErrSessionChanged) {
+			return nil, nil, err
+		}
 		if err == nil && resp.GetStatus() == halv1.Status_STATUS_SUCCESS {
 			swAttrs = resp.GetAttrs()
 		}
 	}
-	if same, err := s.samePlatform(ctx); err != nil {
-		return nil, nil, err
-	} else if !same {
-		return nil, nil, fmt.Errorf("syncd: list: %w", halclient.ErrSessionChanged)
-	}
+	// List and Get carried the acknowledged session: the platform refused
+	// them if it restarted, so what they returned is the acknowledged one's.
 	sort.SliceStable(swAttrs, func(i, j int) bool { return swAttrs[i].GetId() < swAttrs[j].GetId() })
 	for _, a := range swAttrs {
 		if rid := a.GetOid(); rid != 0 {

@@ -68,7 +68,7 @@ type Syncd struct {
 	replaying bool                        // inside platformRestarted
 	ridTypes  map[uint64]halv1.ObjectType // types of platform objects seen in List
 	session   string                      // platform session ASIC_DB describes
-	acked     string                      // platform session HAL calls are fenced against (fence.go)
+	acked     string                      // platform session HAL calls are made for (fence.go)
 
 	errKeys map[string]struct{} // keys with a SYNCD_ERROR_TABLE row
 

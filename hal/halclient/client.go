@@ -19,11 +19,35 @@ import (
 	halv1 "github.com/vltgw/vltgw/proto/hal/v1"
 )
 
-// ErrSessionChanged is returned by a call that found the platform restarted
-// (its session id changed) since the caller last acknowledged the session
-// with AckSession. Only returned when Options.RequireAck is set; otherwise
-// the change is only reported through OnSessionChange.
+// ErrSessionChanged is returned (as a *SessionChangedError, which matches
+// it with errors.Is) by a call that found the platform restarted (its
+// session id changed) since the caller last acknowledged the session with
+// AckSession. Only returned when Options.RequireAck is set; otherwise the
+// change is only reported through OnSessionChange.
 var ErrSessionChanged = errors.New("halclient: platform session changed")
+
+// SessionChangedError is the error of a call made for a session the
+// platform no longer serves: either the client knew it already (the call
+// was not sent) or the platform refused it (Refused: the platform checked
+// the session the call carried and applied nothing; see service Hal in
+// hal.proto). Either way the call had no effect. errors.Is(err,
+// ErrSessionChanged) holds.
+type SessionChangedError struct {
+	Acked   string // the session the call was made for
+	Current string // the platform's session now
+	Refused bool   // the platform refused the call (else it was not sent)
+}
+
+func (e *SessionChangedError) Error() string {
+	how := "not sent"
+	if e.Refused {
+		how = "refused by the platform"
+	}
+	return fmt.Sprintf("%s: %s -> %s (%s)", ErrSessionChanged, e.Acked, e.Current, how)
+}
+
+// Is makes errors.Is(err, ErrSessionChanged) hold.
+func (e *SessionChangedError) Is(target error) bool { return target == ErrSessionChanged }
 
 // Client is a HAL client. It is safe for concurrent use.
 type Client struct {
@@ -191,20 +215,48 @@ func (c *Client) helloLocked(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// guard checks the session before a call that carries object ids.
-func (c *Client) guard(ctx context.Context) error {
+// guard checks the session before a call that carries object ids. With
+// RequireAck it returns ctx carrying the acknowledged session as request
+// metadata (halv1.SessionMetadataKey): the platform refuses the call if it
+// serves another session by then, which closes the gap between this check
+// and the send. Without RequireAck no session is sent (calls are not tied
+// to one platform; the platform serves them as an old client's).
+func (c *Client) guard(ctx context.Context) (context.Context, error) {
 	if _, err := c.CheckSession(ctx); err != nil {
-		return fmt.Errorf("halclient: hello: %w", err)
+		return ctx, fmt.Errorf("halclient: hello: %w", err)
 	}
 	if !c.opts.RequireAck {
-		return nil
+		return ctx, nil
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.session != c.acked {
-		return fmt.Errorf("%w: %s -> %s", ErrSessionChanged, c.acked, c.session)
+	acked, session := c.acked, c.session
+	c.mu.Unlock()
+	if session != acked {
+		return ctx, &SessionChangedError{Acked: acked, Current: session}
 	}
-	return nil
+	return halv1.WithSession(ctx, acked), nil
+}
+
+// refused turns the platform's session refusal of a call into a
+// *SessionChangedError, after running Hello so that Session, Hello and
+// OnSessionChange know the new session (AckSession then acknowledges it).
+// Other errors are returned as they are.
+func (c *Client) refused(ctx context.Context, err error) error {
+	current, ok := halv1.SessionMismatchOf(err)
+	if !ok {
+		return err
+	}
+	c.mu.Lock()
+	acked := c.acked
+	c.mu.Unlock()
+	c.stale.Store(true) // the next guard runs Hello if this one fails
+	if _, herr := c.CheckSession(ctx); herr != nil {
+		c.opts.Logger.Warn().Err(herr).Msg("HAL hello after a session refusal")
+	}
+	if s := c.Session(); s != acked && s != "" {
+		current = s
+	}
+	return &SessionChangedError{Acked: acked, Current: current, Refused: true}
 }
 
 // watch marks the session stale whenever the connection leaves READY, keeps
@@ -238,12 +290,13 @@ func (c *Client) watch() {
 
 // Write sends one bulk write.
 func (c *Client) Write(ctx context.Context, req *halv1.WriteRequest) (*halv1.WriteResponse, error) {
-	if err := c.guard(ctx); err != nil {
+	ctx, err := c.guard(ctx)
+	if err != nil {
 		return nil, err
 	}
 	resp, err := c.hal.Write(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("halclient: write (%d ops): %w", len(req.GetOps()), err)
+		return nil, fmt.Errorf("halclient: write (%d ops): %w", len(req.GetOps()), c.refused(ctx, err))
 	}
 	if len(resp.GetResults()) != len(req.GetOps()) {
 		return nil, fmt.Errorf("halclient: write: %d results for %d ops", len(resp.GetResults()), len(req.GetOps()))
@@ -253,24 +306,26 @@ func (c *Client) Write(ctx context.Context, req *halv1.WriteRequest) (*halv1.Wri
 
 // Get reads attributes of one object (all of them when ids is empty).
 func (c *Client) Get(ctx context.Context, key *halv1.ObjectKey, ids ...string) (*halv1.GetResponse, error) {
-	if err := c.guard(ctx); err != nil {
+	ctx, err := c.guard(ctx)
+	if err != nil {
 		return nil, err
 	}
 	resp, err := c.hal.Get(ctx, &halv1.GetRequest{Key: key, AttrIds: ids})
 	if err != nil {
-		return nil, fmt.Errorf("halclient: get %v: %w", key, err)
+		return nil, fmt.Errorf("halclient: get %v: %w", key, c.refused(ctx, err))
 	}
 	return resp, nil
 }
 
 // GetStats reads counters of one object.
 func (c *Client) GetStats(ctx context.Context, key *halv1.ObjectKey, ids ...string) (*halv1.GetStatsResponse, error) {
-	if err := c.guard(ctx); err != nil {
+	ctx, err := c.guard(ctx)
+	if err != nil {
 		return nil, err
 	}
 	resp, err := c.hal.GetStats(ctx, &halv1.GetStatsRequest{Key: key, CounterIds: ids})
 	if err != nil {
-		return nil, fmt.Errorf("halclient: get stats %v: %w", key, err)
+		return nil, fmt.Errorf("halclient: get stats %v: %w", key, c.refused(ctx, err))
 	}
 	return resp, nil
 }
@@ -287,14 +342,15 @@ func (c *Client) Capabilities(ctx context.Context) (*halv1.CapabilitiesResponse,
 // ListFunc streams the objects of one type (UNSPECIFIED = all, in dependency
 // order) to fn; an error from fn stops the stream and is returned.
 func (c *Client) ListFunc(ctx context.Context, t halv1.ObjectType, fn func(*halv1.Object) error) error {
-	if err := c.guard(ctx); err != nil {
+	ctx, err := c.guard(ctx)
+	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	stream, err := c.hal.List(ctx, &halv1.ListRequest{Type: t})
+	stream, err := c.hal.List(sctx, &halv1.ListRequest{Type: t})
 	if err != nil {
-		return fmt.Errorf("halclient: list %s: %w", t, err)
+		return fmt.Errorf("halclient: list %s: %w", t, c.refused(ctx, err))
 	}
 	for {
 		obj, err := stream.Recv()
@@ -302,7 +358,7 @@ func (c *Client) ListFunc(ctx context.Context, t halv1.ObjectType, fn func(*halv
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("halclient: list %s: %w", t, err)
+			return fmt.Errorf("halclient: list %s: %w", t, c.refused(ctx, err))
 		}
 		if err := fn(obj); err != nil {
 			return err

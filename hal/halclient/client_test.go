@@ -62,7 +62,7 @@ func (f *fakeHal) Subscribe(_ *halv1.SubscribeRequest, s grpc.ServerStreamingSer
 	}
 }
 
-func serve(t *testing.T, sock string, f *fakeHal) (stop func()) {
+func serve(t *testing.T, sock string, f halv1.HalServer) (stop func()) {
 	t.Helper()
 	lis, err := net.Listen("unix", sock)
 	if err != nil {

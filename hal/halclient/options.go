@@ -67,7 +67,10 @@ type Options struct {
 	OnSessionChange func(SessionChange)
 	// RequireAck makes Write, Get, GetStats and List return
 	// ErrSessionChanged after a session change until AckSession is called,
-	// so object ids of the old platform never reach the new one.
+	// so object ids of the old platform never reach the new one: the calls
+	// carry the acknowledged session (metadata x-hal-session) and the
+	// platform refuses them if it serves another one, even when the client
+	// has not noticed the restart yet. Without it no session is sent.
 	RequireAck bool
 	// Logger receives connection events; zero value = disabled.
 	Logger zerolog.Logger

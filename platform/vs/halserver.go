@@ -13,6 +13,13 @@ import (
 // HALServer serves a Switch as halv1.HalServer. Every malformed request
 // gets a status in its response (per op for Write); no input ends the
 // server.
+//
+// Write, Get, GetStats and List check the session the client sent
+// (metadata x-hal-session, see service Hal in hal.proto) before anything
+// else: a request for another session is refused with FailedPrecondition
+// (halv1.SessionMismatch) and nothing is applied; a request without one is
+// served. A switch's session never changes (a restart is a new Switch), so
+// the check cannot race with a restart.
 type HALServer struct {
 	halv1.UnimplementedHalServer
 	sw *Switch
@@ -21,8 +28,7 @@ type HALServer struct {
 // NewHALServer wraps a switch.
 func NewHALServer(sw *Switch) *HALServer { return &HALServer{sw: sw} }
 
-// Hello is logged at debug: syncd asks again after every write to fence
-// against a platform restart, so at info it would log once per batch.
+// Hello is logged at debug: clients ask again on every reconnect.
 func (h *HALServer) Hello(_ context.Context, req *halv1.HelloRequest) (*halv1.HelloResponse, error) {
 	h.sw.log.Debug().Str("client", req.GetClient()).Msg("hello")
 	return h.sw.Hello(), nil
@@ -32,21 +38,42 @@ func (h *HALServer) Capabilities(context.Context, *halv1.CapabilitiesRequest) (*
 	return h.sw.Capabilities(), nil
 }
 
-func (h *HALServer) Write(_ context.Context, req *halv1.WriteRequest) (*halv1.WriteResponse, error) {
+func (h *HALServer) Write(ctx context.Context, req *halv1.WriteRequest) (*halv1.WriteResponse, error) {
+	if err := h.checkSession(ctx); err != nil {
+		return nil, err
+	}
 	return h.sw.Write(req), nil
 }
 
-func (h *HALServer) Get(_ context.Context, req *halv1.GetRequest) (*halv1.GetResponse, error) {
+func (h *HALServer) Get(ctx context.Context, req *halv1.GetRequest) (*halv1.GetResponse, error) {
+	if err := h.checkSession(ctx); err != nil {
+		return nil, err
+	}
 	return h.sw.Get(req.GetKey(), req.GetAttrIds()...), nil
 }
 
-func (h *HALServer) GetStats(_ context.Context, req *halv1.GetStatsRequest) (*halv1.GetStatsResponse, error) {
+func (h *HALServer) GetStats(ctx context.Context, req *halv1.GetStatsRequest) (*halv1.GetStatsResponse, error) {
+	if err := h.checkSession(ctx); err != nil {
+		return nil, err
+	}
 	return h.sw.Stats(req.GetKey(), req.GetCounterIds()...), nil
+}
+
+// checkSession refuses a request made for another platform session.
+func (h *HALServer) checkSession(ctx context.Context) error {
+	err := halv1.CheckSession(ctx, h.sw.Session())
+	if err != nil {
+		h.sw.log.Warn().Err(err).Msg("request for another session refused")
+	}
+	return err
 }
 
 // List streams a snapshot; an unknown type ends the stream with
 // InvalidArgument naming it.
 func (h *HALServer) List(req *halv1.ListRequest, stream grpc.ServerStreamingServer[halv1.Object]) error {
+	if err := h.checkSession(stream.Context()); err != nil {
+		return err
+	}
 	objs, err := h.sw.List(req.GetType())
 	if err != nil {
 		return grpcError(err)

@@ -1851,13 +1851,15 @@ func (x *HelloRequest) GetClient() string {
 }
 
 type HelloResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Version       string                 `protobuf:"bytes,1,opt,name=version,proto3" json:"version,omitempty"`
-	SessionId     string                 `protobuf:"bytes,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"` // changes whenever the platform restarts empty
-	SwitchId      uint64                 `protobuf:"varint,3,opt,name=switch_id,json=switchId,proto3" json:"switch_id,omitempty"`
-	SwitchMac     []byte                 `protobuf:"bytes,4,opt,name=switch_mac,json=switchMac,proto3" json:"switch_mac,omitempty"`
-	Ports         []*PortInfo            `protobuf:"bytes,5,rep,name=ports,proto3" json:"ports,omitempty"`
-	Tables        []*TableSize           `protobuf:"bytes,6,rep,name=tables,proto3" json:"tables,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Version string                 `protobuf:"bytes,1,opt,name=version,proto3" json:"version,omitempty"`
+	// Changes whenever the platform restarts empty. Object ids are only
+	// meaningful within one session; see "Session check" on service Hal.
+	SessionId     string       `protobuf:"bytes,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	SwitchId      uint64       `protobuf:"varint,3,opt,name=switch_id,json=switchId,proto3" json:"switch_id,omitempty"`
+	SwitchMac     []byte       `protobuf:"bytes,4,opt,name=switch_mac,json=switchMac,proto3" json:"switch_mac,omitempty"`
+	Ports         []*PortInfo  `protobuf:"bytes,5,rep,name=ports,proto3" json:"ports,omitempty"`
+	Tables        []*TableSize `protobuf:"bytes,6,rep,name=tables,proto3" json:"tables,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }

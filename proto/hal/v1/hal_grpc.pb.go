@@ -40,6 +40,28 @@ const (
 // HalClient is the client API for Hal service.
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
+//
+// Session check (part of the HAL contract; every platform implements it).
+//
+// A client may send, as gRPC request metadata "x-hal-session", the session
+// id (HelloResponse.session_id) its object ids belong to. On Write, Get,
+// List and GetStats the platform compares it with its own session before
+// it does anything with the request, atomically with respect to a restart
+// (a restarted platform never applies a request meant for the old one):
+//   - absent (old clients, clients that do not tie calls to a session):
+//     the request is served as usual;
+//   - equal to the platform's session: served as usual;
+//   - any other value: nothing is applied or read, and the call fails with
+//     gRPC code FAILED_PRECONDITION, message "hal: session mismatch: ...",
+//     and one google.rpc.ErrorInfo detail with domain "hal.v1", reason
+//     "SESSION_MISMATCH" and metadata session_id = the platform's current
+//     session, requested_session = the value the request carried. (For List
+//     the stream ends with that status before any object is sent.)
+//
+// Hello, Capabilities, Subscribe and PacketIO ignore the metadata. A client
+// that gets the refusal runs Hello again, rebuilds its state for the new
+// session (e.g. syncd replays ASIC_DB) and retries with the new session.
+// Go helpers: halv1.WithSession, halv1.CheckSession, halv1.SessionMismatchOf.
 type HalClient interface {
 	Hello(ctx context.Context, in *HelloRequest, opts ...grpc.CallOption) (*HelloResponse, error)
 	Capabilities(ctx context.Context, in *CapabilitiesRequest, opts ...grpc.CallOption) (*CapabilitiesResponse, error)
@@ -163,6 +185,28 @@ type Hal_PacketIOClient = grpc.BidiStreamingClient[PacketOut, PacketIn]
 // HalServer is the server API for Hal service.
 // All implementations must embed UnimplementedHalServer
 // for forward compatibility.
+//
+// Session check (part of the HAL contract; every platform implements it).
+//
+// A client may send, as gRPC request metadata "x-hal-session", the session
+// id (HelloResponse.session_id) its object ids belong to. On Write, Get,
+// List and GetStats the platform compares it with its own session before
+// it does anything with the request, atomically with respect to a restart
+// (a restarted platform never applies a request meant for the old one):
+//   - absent (old clients, clients that do not tie calls to a session):
+//     the request is served as usual;
+//   - equal to the platform's session: served as usual;
+//   - any other value: nothing is applied or read, and the call fails with
+//     gRPC code FAILED_PRECONDITION, message "hal: session mismatch: ...",
+//     and one google.rpc.ErrorInfo detail with domain "hal.v1", reason
+//     "SESSION_MISMATCH" and metadata session_id = the platform's current
+//     session, requested_session = the value the request carried. (For List
+//     the stream ends with that status before any object is sent.)
+//
+// Hello, Capabilities, Subscribe and PacketIO ignore the metadata. A client
+// that gets the refusal runs Hello again, rebuilds its state for the new
+// session (e.g. syncd replays ASIC_DB) and retries with the new session.
+// Go helpers: halv1.WithSession, halv1.CheckSession, halv1.SessionMismatchOf.
 type HalServer interface {
 	Hello(context.Context, *HelloRequest) (*HelloResponse, error)
 	Capabilities(context.Context, *CapabilitiesRequest) (*CapabilitiesResponse, error)
