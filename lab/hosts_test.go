@@ -185,7 +185,7 @@ func TestPlatformYAMLHosts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := AllocateWiring(topo)
+	w, err := AllocateWiring(topo, "")
 	if err != nil {
 		t.Fatal(err)
 	}

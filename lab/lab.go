@@ -213,7 +213,7 @@ func Up(ctx context.Context, t *Topology, topoPath string, o Options) (*Lab, *Re
 	if err != nil {
 		return nil, nil, err
 	}
-	wiring, err := AllocateWiring(t)
+	wiring, err := AllocateWiring(t, LoopbackFor(o.RunDir))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,6 +1,8 @@
 package lab
 
 import (
+	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -276,7 +278,7 @@ hosts:
 
 func TestPlatformYAML(t *testing.T) {
 	topo, _ := loadSquare(t, "square-vlt-diagonals.yaml")
-	w, err := AllocateWiring(topo)
+	w, err := AllocateWiring(topo, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +340,7 @@ func TestPlatformYAML(t *testing.T) {
 
 	// A fixed base gives fixed addresses: link i uses base+2i, base+2i+1.
 	topo.UDPBasePort = 47000
-	w, err = AllocateWiring(topo)
+	w, err = AllocateWiring(topo, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,4 +403,29 @@ func sortStr(s []string) []string {
 	s = append([]string(nil), s...)
 	sort.Strings(s)
 	return s
+}
+
+// Each lab wires its switches on its own loopback address, so two labs
+// started at once (make test runs several) cannot pick the same UDP port.
+func TestLoopbackForAndWiringHost(t *testing.T) {
+	a, b := LoopbackFor("/tmp/run/a"), LoopbackFor("/tmp/run/b")
+	if a == b || a != LoopbackFor("/tmp/run/a") {
+		t.Fatalf("LoopbackFor not a function of the run dir: %s %s", a, b)
+	}
+	for _, ip := range []string{a, b} {
+		addr, err := netip.ParseAddr(ip)
+		if err != nil || !addr.IsLoopback() || strings.HasPrefix(ip, "127.0.0.") {
+			t.Fatalf("LoopbackFor = %q: want 127.a.b.c outside 127.0.0.0/24", ip)
+		}
+	}
+	topo, _ := loadSquare(t, "square-vlt.yaml")
+	w, err := AllocateWiring(topo, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for e, addr := range w {
+		if host, _, _ := net.SplitHostPort(addr); host != a {
+			t.Errorf("%s wired on %s, want host %s", e, addr, a)
+		}
+	}
 }

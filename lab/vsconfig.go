@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net"
@@ -17,9 +18,15 @@ import (
 type Wiring map[Endpoint]string
 
 // AllocateWiring gives both ends of every link a loopback UDP address:
-// udp_base_port + 2i and + 2i+1 for link i, or, with base 0, ports the
-// kernel picks as free (all held open together, so no two are equal).
-func AllocateWiring(t *Topology) (Wiring, error) {
+// 127.0.0.1 and udp_base_port + 2i and + 2i+1 for link i, or, with base 0,
+// ports the kernel picks as free on loopback address host (all held open
+// together, so no two are equal). The ports are released before vsd binds
+// them; a lab on its own loopback address (LoopbackFor) cannot lose one to
+// another lab starting at the same time (make test runs several).
+func AllocateWiring(t *Topology, host string) (Wiring, error) {
+	if host == "" {
+		host = "127.0.0.1"
+	}
 	w := Wiring{}
 	var held []net.PacketConn
 	defer func() {
@@ -31,7 +38,7 @@ func AllocateWiring(t *Topology) (Wiring, error) {
 		if t.UDPBasePort > 0 {
 			return "127.0.0.1:" + strconv.Itoa(t.UDPBasePort+i), nil
 		}
-		c, err := net.ListenPacket("udp4", "127.0.0.1:0")
+		c, err := net.ListenPacket("udp4", net.JoinHostPort(host, "0"))
 		if err != nil {
 			return "", fmt.Errorf("pick a free UDP port: %w", err)
 		}
@@ -52,6 +59,14 @@ func AllocateWiring(t *Topology) (Wiring, error) {
 		}
 	}
 	return w, nil
+}
+
+// LoopbackFor is the loopback address of the lab in runDir: 127.a.b.c from
+// a hash of the directory, never 127.0.0.x (Linux answers the whole
+// 127.0.0.0/8 on lo).
+func LoopbackFor(runDir string) string {
+	sum := sha256.Sum256([]byte("vltgw-lab-wiring:" + runDir))
+	return fmt.Sprintf("127.%d.%d.%d", 1+int(sum[0])%254, sum[1], 1+int(sum[2])%254)
 }
 
 // vsFile is the platform file written for vsd (see vs.Config).
