@@ -27,6 +27,9 @@ type Stats struct {
 	Ops      uint64 // ASIC ops sent
 	OpErrors uint64 // ASIC ops refused
 	Rounds   uint64
+	// PassLimits counts the times rows kept re-queuing each other until
+	// maxPasses stopped the passes (an orch bug; see maxPasses).
+	PassLimits uint64
 	// FlushWait is the time spent in bulk exchanges: sending the ops and
 	// waiting for syncd's statuses (which syncd sends once the platform
 	// applied them and ASIC_DB holds them).
@@ -40,6 +43,13 @@ const (
 	// maxRounds bounds flush rounds per settle, against an orch that
 	// queues ops forever.
 	maxRounds = 64
+	// maxPasses bounds the passes between two flushes, against orchs that
+	// keep re-queuing each other's rows (a pending row whose Sync asks
+	// for another row's Sync, which applies, every pass): without it the
+	// loop never ends, the agent spins on its event loop and no longer
+	// takes in changes nor sees its context end. Real dependency chains
+	// settle in a handful of passes.
+	maxPasses = 256
 )
 
 type tableState struct {
@@ -200,7 +210,8 @@ func (c *core) settle(ctx context.Context) error {
 	c.ops.ctx = ctx
 	defer func() { c.ops.ctx = context.Background() }()
 	for round := 0; ; round++ {
-		for c.pass() {
+		if err := c.passes(ctx); err != nil {
+			return err
 		}
 		if c.ops.pending() == 0 {
 			break
@@ -229,6 +240,37 @@ func (c *core) settle(ctx context.Context) error {
 	}
 	c.applied = c.applied[:0]
 	return c.state.Flush(ctx)
+}
+
+// passes runs passes until one makes no progress, at most maxPasses; it
+// returns early (ctx's error) when ctx ends.
+func (c *core) passes(ctx context.Context) error {
+	for n := 0; c.pass(); n++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if n+1 == maxPasses {
+			c.stats.PassLimits++
+			c.log.Error().Int("passes", maxPasses).Strs("queued", c.queuedNames(8)).
+				Msg("rows keep re-queuing each other; flushing and leaving them queued for the next round")
+			break
+		}
+	}
+	return nil
+}
+
+// queuedNames names up to n queued rows (for logs).
+func (c *core) queuedNames(n int) []string {
+	var out []string
+	for _, ts := range c.tables {
+		for _, t := range ts.q.snapshot() {
+			if len(out) == n {
+				return out
+			}
+			out = append(out, t.Name())
+		}
+	}
+	return out
 }
 
 // statusInvalidObjectID is syncd's answer when an op names an object that

@@ -19,7 +19,7 @@ func Beside(owner orchagent.OrchFactory) orchagent.OrchFactory {
 		if err != nil {
 			return nil, err
 		}
-		return &pair{inner: inner, iso: New(env), tables: inner.Tables()}, nil
+		return &pair{inner: inner, iso: New(env), tables: inner.Tables(), innerApplied: map[string]*orchagent.Task{}}, nil
 	}
 }
 
@@ -27,6 +27,13 @@ type pair struct {
 	inner  orchagent.Orch
 	iso    *Orch
 	tables []string // inner's
+	// innerApplied holds, per VLT_DOMAIN_TABLE key, the task owner's orch
+	// applied while the isolation orch keeps it pending. The agent syncs a
+	// pending task again after every pass; owner's orch must not see it
+	// again: its Sync may ask for another row's Sync (the proxy-gateway
+	// orch's plan), which applies, so every pass would make progress and
+	// the agent's passes would never end.
+	innerApplied map[string]*orchagent.Task
 }
 
 func (p *pair) Name() string { return p.inner.Name() + "+" + p.iso.Name() }
@@ -45,11 +52,19 @@ func (p *pair) Sync(t *orchagent.Task) orchagent.Result {
 	inner := slices.Contains(p.tables, t.Table)
 	switch {
 	case inner && t.Table == AppDomain:
-		r := p.inner.Sync(t)
-		if ri := p.iso.SyncDomain(t); r == orchagent.Applied() {
-			return ri
+		r := orchagent.Applied()
+		if p.innerApplied[t.Key] != t {
+			r = p.inner.Sync(t)
 		}
-		return r
+		ri := p.iso.SyncDomain(t)
+		delete(p.innerApplied, t.Key)
+		if r != orchagent.Applied() {
+			return r
+		}
+		if ri != orchagent.Applied() {
+			p.innerApplied[t.Key] = t // synced again while it stays queued
+		}
+		return ri
 	case inner:
 		return p.inner.Sync(t)
 	}

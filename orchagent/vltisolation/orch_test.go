@@ -375,3 +375,51 @@ func TestBesideTheProxyGatewayOrch(t *testing.T) {
 		t.Fatalf("proxy gateway state without its domain: %v", e)
 	}
 }
+
+// planningOwner stands for the proxy-gateway orch's planning: every Sync
+// of a VLT_DOMAIN_TABLE row asks for its plan row's Sync, which applies.
+type planningOwner struct {
+	env         *orchagent.Env
+	domainSyncs int
+}
+
+func (o *planningOwner) Name() string     { return "planning-owner" }
+func (o *planningOwner) Tables() []string { return []string{AppDomain, "PLAN_TABLE"} }
+func (o *planningOwner) Sync(t *orchagent.Task) orchagent.Result {
+	if t.Table == AppDomain {
+		o.domainSyncs++
+		o.env.Resync("PLAN_TABLE", "plan")
+	}
+	return orchagent.Applied()
+}
+
+// TestBesideDoesNotResyncTheOwnerWhilePending: the lab's replay livelock.
+// A VLT_DOMAIN_TABLE row that arrives before its peer link has a bridge
+// port stays pending in the isolation orch; the agent syncs it again after
+// every pass. Were the owner synced again each time, its plan request
+// would make every pass "progress" and the agent would spin. The owner
+// sees the row once; the row applies when the peer link is in a VLAN.
+func TestBesideDoesNotResyncTheOwnerWhilePending(t *testing.T) {
+	owner := &planningOwner{}
+	h := newHarness(t, Beside(func(env *orchagent.Env) (orchagent.Orch, error) { owner.env = env; return owner, nil }))
+	h.apply(set(AppDomain, "1", "peer_link", "PortChannel1"))
+	h.wantPending(AppDomain+":1", "peer link PortChannel1 has no bridge port yet")
+	if owner.domainSyncs != 1 {
+		t.Fatalf("owner synced the pending domain row %d times", owner.domainSyncs)
+	}
+	h.apply(append(ports(1), set(orchagent.AppLagTable, "PortChannel1"), set(orchagent.AppLagMemberTable, "PortChannel1:Ethernet0", "status", "enabled"),
+		set(orchagent.AppVlanTable, "Vlan10"), set(orchagent.AppVlanMemberTable, "Vlan10:PortChannel1", "tagging_mode", "tagged"))...)
+	h.wantNoError(AppDomain + ":1")
+	g, _ := h.only()
+	if h.isolationOf(h.bridgePortOf(0)) != g {
+		t.Fatalf("peer link bound to %q, group %s", h.isolationOf(h.bridgePortOf(0)), g)
+	}
+	if owner.domainSyncs != 1 {
+		t.Fatalf("owner synced the domain row %d times", owner.domainSyncs)
+	}
+	// A change of the row reaches the owner again.
+	h.apply(set(AppDomain, "1", "peer_link", "PortChannel1", "x", "y"))
+	if owner.domainSyncs != 2 {
+		t.Fatalf("owner synced the changed domain row %d times in all", owner.domainSyncs)
+	}
+}
