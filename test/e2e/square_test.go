@@ -458,7 +458,9 @@ func restartsMidTraffic(t *testing.T, ctx context.Context, f *fixture, c1asic, c
 	}()
 
 	// The injector: one frame every 20 ms, each with its sequence number,
-	// tagged with the phase it was sent in.
+	// tagged with the phase it was sent in. It stops between frames (a
+	// cancelled Inject would leave the last frame's fate unknown).
+	stopInject := make(chan struct{})
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -466,21 +468,26 @@ func restartsMidTraffic(t *testing.T, ctx context.Context, f *fixture, c1asic, c
 		defer tick.Stop()
 		for seq := 0; ; seq++ {
 			select {
-			case <-wctx.Done():
+			case <-stopInject:
 				return
 			case <-tick.C:
 			}
 			frame := vmFrame(panicTB{t}, macC, 0, fmt.Sprintf("e2e-r-%06d", seq))
 			ph := phase.Load()
-			_, err := f.ctl["C1"].Inject(wctx, &vsv1.InjectRequest{Port: atC1.Port, Frame: frame})
+			_, err := f.ctl["C1"].Inject(ctx, &vsv1.InjectRequest{Port: atC1.Port, Frame: frame})
 			mu.Lock()
 			phaseOf = append(phaseOf, ph)
-			if err != nil && wctx.Err() == nil {
+			if err != nil {
 				injErrs = append(injErrs, fmt.Sprintf("frame %d: %v", seq, err))
 			}
 			mu.Unlock()
 		}
 	}()
+	stop := func() {
+		close(stopInject)
+		wcancel()
+		wg.Wait()
+	}
 
 	time.Sleep(300 * time.Millisecond)
 	for i, d := range []string{"orchagent", "syncd", "pgwlldpd"} {
@@ -490,20 +497,17 @@ func restartsMidTraffic(t *testing.T, ctx context.Context, f *fixture, c1asic, c
 		ready := f.restartReady(ctx, t, c1state, d, start)
 		p, err := f.lab.Restart(ctx, "C1", d)
 		if err != nil {
-			wcancel()
-			wg.Wait()
+			stop()
 			t.Fatalf("restart C1 %s: %v", d, err)
 		}
 		restarted := time.Since(start)
 		if err := ready(); err != nil {
-			wcancel()
-			wg.Wait()
+			stop()
 			t.Fatalf("C1's %s restarted: %v", d, err)
 		}
 		rep, err := f.lab.WaitConverged(ctx, nil, 60*time.Second)
 		if err != nil {
-			wcancel()
-			wg.Wait()
+			stop()
 			t.Fatalf("after restarting C1's %s: %v\n%s", d, err, reportText(rep))
 		}
 		phase.Store(int32(2 + 2*i))
@@ -521,8 +525,7 @@ func restartsMidTraffic(t *testing.T, ctx context.Context, f *fixture, c1asic, c
 			t.Logf("C1's ASIC_DB MY_MAC VIDs after the %s restart: %v (before %v)", d, vids, vids0)
 		}
 	}
-	wcancel()
-	wg.Wait()
+	stop()
 
 	// Collect the copies until every frame sent has reached S (copies
 	// cross UDP wires) or 3 s pass.
