@@ -3,6 +3,7 @@ package swss
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -41,9 +42,22 @@ func subscribeChannel(ctx context.Context, c *redis.Client, name string, pattern
 	} else {
 		ps = c.Subscribe(ctx, name)
 	}
-	if _, err := ps.Receive(ctx); err != nil {
+	// go-redis reads the confirmation without a deadline when ctx has
+	// none, and does not watch ctx: closing the PubSub when ctx ends is
+	// what makes a server that never answers (or a stop signal) end the
+	// wait.
+	stop := context.AfterFunc(ctx, func() { ps.Close() })
+	reply, err := ps.Receive(ctx)
+	if !stop() { // ctx ended: the PubSub is closed (or closing)
+		return nil, fmt.Errorf("waiting for the %s confirmation: %w", name, ctx.Err())
+	}
+	if err != nil {
 		ps.Close()
 		return nil, err
+	}
+	if sub, ok := reply.(*redis.Subscription); !ok || (sub.Kind != "subscribe" && sub.Kind != "psubscribe") {
+		ps.Close()
+		return nil, fmt.Errorf("subscribe %s: got %v instead of the confirmation", name, reply)
 	}
 	ch := ps.ChannelWithSubscriptions(redis.WithChannelSize(size), redis.WithChannelSendTimeout(24*time.Hour))
 	return &subscription{ps: ps, ch: ch}, nil
