@@ -615,6 +615,41 @@ func (s *stack) report(out *os.File, what string, t0 time.Time, hset time.Durati
 	fmt.Fprintf(out, "#   cfgmgrd plans (ms:APP ops): %s\n", strings.Join(p.planLog, " "))
 }
 
+// sampleChanges times samples pairs of one CONFIG_DB change — HSET of row,
+// then DEL of its key — each until the platform has applied an object of
+// type tracked (created, then removed).
+func (s *stack) sampleChanges(ctx context.Context, errs <-chan error, samples int, timeout time.Duration, tracked halv1.ObjectType, row [3]string) (up, down []time.Duration, err error) {
+	s.watch.mu.Lock()
+	s.watch.tracked, s.watch.track = tracked, true
+	s.watch.mu.Unlock()
+	for i := 0; i < samples; i++ {
+		for _, add := range []bool{true, false} {
+			t0 := time.Now()
+			if add {
+				err = s.cfgDB.HSet(ctx, row[0], row[1], row[2]).Err()
+			} else {
+				err = s.cfgDB.Del(ctx, row[0]).Err()
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			select {
+			case at := <-s.watch.rifLog:
+				if add {
+					up = append(up, at.Sub(t0))
+				} else {
+					down = append(down, at.Sub(t0))
+				}
+			case err := <-errs:
+				return nil, nil, err
+			case <-time.After(timeout):
+				return nil, nil, fmt.Errorf("latency sample %d of %s: no %s change on the platform after %v", i, row[0], tracked, timeout)
+			}
+		}
+	}
+	return up, down, nil
+}
+
 func median(xs []float64) float64 {
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
@@ -757,36 +792,9 @@ func run(n, runs, samples, nports, maxBurst, instances int, events, cpuprofile, 
 	}, timeout); err != nil {
 		return fmt.Errorf("latency VLAN: %w", err)
 	}
-	s.watch.mu.Lock()
-	s.watch.track = true
-	s.watch.mu.Unlock()
-	var up, down []time.Duration
-	intf := lat[2]
-	for i := 0; i < samples; i++ {
-		for _, add := range []bool{true, false} {
-			t0 := time.Now()
-			var err error
-			if add {
-				err = s.cfgDB.HSet(ctx, intf[0], intf[1], intf[2]).Err()
-			} else {
-				err = s.cfgDB.Del(ctx, intf[0]).Err()
-			}
-			if err != nil {
-				return err
-			}
-			select {
-			case at := <-s.watch.rifLog:
-				if add {
-					up = append(up, at.Sub(t0))
-				} else {
-					down = append(down, at.Sub(t0))
-				}
-			case err := <-errs:
-				return err
-			case <-time.After(timeout):
-				return fmt.Errorf("latency sample %d: no router interface change on the platform after %v", i, timeout)
-			}
-		}
+	up, down, err := s.sampleChanges(ctx, errs, samples, timeout, halv1.ObjectType_OBJECT_TYPE_ROUTER_INTERFACE, lat[2])
+	if err != nil {
+		return err
 	}
 
 	rawM, addM, remM := median(raw), median(add), median(rem)

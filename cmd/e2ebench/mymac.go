@@ -123,36 +123,10 @@ func runMyMAC(nMACs, nVLANs, runs, samples, nports, maxBurst, instances int, eve
 	}
 
 	// One change: a remote MAC on VLAN 2 only.
-	s.watch.mu.Lock()
-	s.watch.tracked, s.watch.track = myMAC, true
-	s.watch.mu.Unlock()
 	one := [3]string{"VLT_PROXY_GATEWAY_REMOTE_MAC|1|02:00:00:00:01:00", "exclude_vlans", fmt.Sprintf("3-%d", nVLANs+1)}
-	var up, down []time.Duration
-	for i := 0; i < samples; i++ {
-		for _, add := range []bool{true, false} {
-			t0 := time.Now()
-			var err error
-			if add {
-				err = s.cfgDB.HSet(ctx, one[0], one[1], one[2]).Err()
-			} else {
-				err = s.cfgDB.Del(ctx, one[0]).Err()
-			}
-			if err != nil {
-				return err
-			}
-			select {
-			case at := <-s.watch.rifLog:
-				if add {
-					up = append(up, at.Sub(t0))
-				} else {
-					down = append(down, at.Sub(t0))
-				}
-			case err := <-errs:
-				return err
-			case <-time.After(timeout):
-				return fmt.Errorf("mymac latency sample %d: no MY_MAC change on the platform after %v", i, timeout)
-			}
-		}
+	up, down, err := s.sampleChanges(ctx, errs, samples, timeout, myMAC, one)
+	if err != nil {
+		return err
 	}
 
 	rawM, addM, remM := median(raw), median(add), median(rem)
