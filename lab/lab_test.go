@@ -8,10 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -41,46 +38,15 @@ func TestMain(m *testing.M) {
 func daemons(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		goBin, err := exec.LookPath("go")
-		if err != nil {
-			goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
-		}
 		if buildDir, buildErr = os.MkdirTemp("", "vltgw-lab-bin-"); buildErr != nil {
 			return
 		}
-		args := []string{"build", "-o", buildDir + string(filepath.Separator)}
-		for _, d := range Daemons {
-			args = append(args, "../cmd/"+d)
-		}
-		out, err := exec.Command(goBin, args...).CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
+		buildErr = BuildDaemons(context.Background(), buildDir)
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
 	return buildDir
-}
-
-// leftovers lists the processes whose command line mentions dir.
-func leftovers(dir string) []string {
-	var out []string
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		if e.Name()[0] < '0' || e.Name()[0] > '9' {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err != nil || !bytes.Contains(b, []byte(dir)) {
-			continue
-		}
-		pid, _ := strconv.Atoi(e.Name())
-		if _, state, err := procStat(pid); err == nil && state != "Z" {
-			out = append(out, e.Name()+": "+strings.ReplaceAll(string(b), "\x00", " "))
-		}
-	}
-	return out
 }
 
 func newApp(t *testing.T) *cli.App {
@@ -117,7 +83,7 @@ func TestLabUpStatusDown(t *testing.T) {
 		if l, err := LoadState(dir); err == nil {
 			l.Down(context.Background(), false)
 		}
-		if left := leftovers(dir); len(left) > 0 {
+		if left := Leftovers(dir); len(left) > 0 {
 			t.Errorf("processes left behind:\n%s", strings.Join(left, "\n"))
 		}
 	})
@@ -289,7 +255,7 @@ func TestLabUpStatusDown(t *testing.T) {
 			t.Errorf("%s alive after lab down", p)
 		}
 	}
-	if left := leftovers(dir); len(left) > 0 {
+	if left := Leftovers(dir); len(left) > 0 {
 		t.Fatalf("left behind:\n%s", strings.Join(left, "\n"))
 	}
 	for _, r := range l.State.Switches {
@@ -398,7 +364,7 @@ func TestUpFailures(t *testing.T) {
 			if !strings.Contains(progress.String(), "lab up failed; stopping what was started") {
 				t.Errorf("progress:\n%s", progress.String())
 			}
-			if left := leftovers(run); len(left) > 0 {
+			if left := Leftovers(run); len(left) > 0 {
 				t.Fatalf("left behind:\n%s", strings.Join(left, "\n"))
 			}
 			if _, err := os.Stat(filepath.Join(run, StateFile)); !errors.Is(err, os.ErrNotExist) {
@@ -446,7 +412,7 @@ func TestKeepOnFailureThenDown(t *testing.T) {
 	if err := l.Down(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}
-	if left := leftovers(dir); len(left) > 0 {
+	if left := Leftovers(dir); len(left) > 0 {
 		t.Fatalf("left behind:\n%s", strings.Join(left, "\n"))
 	}
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {

@@ -66,7 +66,6 @@ import (
 	"io/fs"
 	"net"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
@@ -207,13 +206,9 @@ func run(ctx context.Context, o options, out io.Writer) error {
 
 // buildDaemons builds the lab's daemons into dir.
 func buildDaemons(ctx context.Context, dir string, progress io.Writer) (string, error) {
-	args := []string{"build", "-o", dir + string(filepath.Separator)}
-	for _, d := range lab.Daemons {
-		args = append(args, "github.com/vltgw/vltgw/cmd/"+d)
-	}
-	fmt.Fprintf(progress, "pgwbench: go %s\n", strings.Join(args, " "))
-	if out, err := exec.CommandContext(ctx, "go", args...).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	fmt.Fprintf(progress, "pgwbench: building %s into %s\n", strings.Join(lab.Daemons, ", "), dir)
+	if err := lab.BuildDaemons(ctx, dir); err != nil {
+		return "", err
 	}
 	return dir, nil
 }

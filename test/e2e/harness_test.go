@@ -9,9 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -74,52 +72,16 @@ func daemons(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		start := time.Now()
-		goBin, err := exec.LookPath("go")
-		if err != nil {
-			goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
-		}
 		if buildDir, buildErr = os.MkdirTemp("", "vltgw-e2e-bin-"); buildErr != nil {
 			return
 		}
-		args := []string{"build", "-o", buildDir + string(filepath.Separator)}
-		for _, d := range lab.Daemons {
-			args = append(args, "../../cmd/"+d)
-		}
-		out, err := exec.Command(goBin, args...).CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
+		buildErr = lab.BuildDaemons(context.Background(), buildDir)
 		buildTook = time.Since(start)
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
 	return buildDir
-}
-
-// leftovers lists the live processes whose command line mentions dir.
-func leftovers(dir string) []string {
-	var out []string
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		if e.Name()[0] < '0' || e.Name()[0] > '9' {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err != nil || !bytes.Contains(b, []byte(dir)) {
-			continue
-		}
-		st, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// state is the field after the parenthesised command name.
-		if i := bytes.LastIndexByte(st, ')'); i > 0 && i+2 < len(st) && st[i+2] == 'Z' {
-			continue
-		}
-		out = append(out, e.Name()+": "+strings.ReplaceAll(string(b), "\x00", " "))
-	}
-	return out
 }
 
 // fixture is a running lab with a control client per switch.
@@ -165,7 +127,7 @@ func up(t *testing.T, topoPath string) *fixture {
 				t.Errorf("lab down: %v", err)
 			}
 		}
-		if left := leftovers(runDir); len(left) > 0 {
+		if left := lab.Leftovers(runDir); len(left) > 0 {
 			t.Errorf("processes left behind:\n%s", strings.Join(left, "\n"))
 		}
 	})

@@ -99,7 +99,7 @@ func TestSquareNetnsHosts(t *testing.T) {
 			logTails(t, runDir)
 		}
 		down()
-		if left := leftovers(runDir); len(left) > 0 {
+		if left := lab.Leftovers(runDir); len(left) > 0 {
 			t.Errorf("processes left behind:\n%s", strings.Join(left, "\n"))
 		}
 		if left := netnsLeft(runID); len(left) > 0 {

@@ -1,14 +1,10 @@
 package lldpgw
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -43,50 +39,15 @@ func TestMain(m *testing.M) {
 func daemons(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		goBin, err := exec.LookPath("go")
-		if err != nil {
-			goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
-		}
 		if buildDir, buildErr = os.MkdirTemp("", "lldpgw-bin-"); buildErr != nil {
 			return
 		}
-		args := []string{"build", "-o", buildDir + string(filepath.Separator)}
-		for _, d := range lab.Daemons {
-			args = append(args, "../../cmd/"+d)
-		}
-		out, err := exec.Command(goBin, args...).CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
+		buildErr = lab.BuildDaemons(context.Background(), buildDir)
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
 	return buildDir
-}
-
-// leftovers lists the live processes whose command line mentions dir.
-func leftovers(dir string) []string {
-	var out []string
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		if e.Name()[0] < '0' || e.Name()[0] > '9' {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err != nil || !bytes.Contains(b, []byte(dir)) {
-			continue
-		}
-		st, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		if i := bytes.LastIndexByte(st, ')'); i > 0 && i+2 < len(st) && st[i+2] == 'Z' {
-			continue // a zombie: exited
-		}
-		out = append(out, e.Name()+": "+strings.ReplaceAll(string(b), "\x00", " "))
-	}
-	return out
 }
 
 // node is one switch of the running lab as the test sees it.

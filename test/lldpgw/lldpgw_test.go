@@ -53,7 +53,7 @@ func upPair(t *testing.T) (*lab.Lab, *node, *node) {
 				t.Errorf("lab down: %v", err)
 			}
 		}
-		if left := leftovers(run); len(left) > 0 {
+		if left := lab.Leftovers(run); len(left) > 0 {
 			t.Errorf("processes left behind:\n%s", strings.Join(left, "\n"))
 		}
 		if t.Failed() {
